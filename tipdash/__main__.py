@@ -1,0 +1,5 @@
+import sys
+
+from tipdash.cli import main
+
+sys.exit(main())

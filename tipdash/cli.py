@@ -1,0 +1,159 @@
+"""`python -m tipdash …`: a thin layer of commands over the library (the pages call the same functions)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _units(args) -> int:
+    from tipdash import units
+
+    if args.units_cmd == "list":
+        print("code\tname_ro\tname_en\tname_ru\tkind\thas_commission")
+        for u in units.all_units():
+            print(f"{u.code}\t{u.name_ro}\t{u.name_en}\t{u.name_ru}\t{u.kind}\t{str(u.has_commission).lower()}")
+        return 0
+    res = units.resolve(args.name, allow_national=args.national)
+    if not res.ok:
+        print(res.message, file=sys.stderr)
+        return 2
+    name = units.get(res.code).name_ro if res.code != units.NATIONAL else "Republica Moldova"
+    if res.warning:
+        print(res.message, file=sys.stderr)
+    print(f"{res.code}\t{name}")
+    return 0
+
+
+def _import(args) -> int:
+    from tipdash import importer
+
+    report = importer.import_paths([Path(p) for p in args.paths], args.db, dry_run=args.dry_run,
+                                   strict=args.strict, user=args.user)
+    for problem in report.problems:
+        print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)
+    for result in report.files:
+        print(result)
+    return 0 if report.ok else 1
+
+
+def _init(args) -> int:
+    from tipdash import importer
+
+    report = importer.init_db(args.db, force=args.force)
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    for result in report.files:
+        print(result)
+    return 0 if report.ok else 1
+
+
+def _history(args) -> int:
+    from tipdash import store
+
+    df = store.history(store.Store(args.db))
+    print(df.to_csv(sep="\t", index=False), end="")
+    return 0
+
+
+def _revert(args) -> int:
+    from tipdash import store
+
+    try:
+        print(store.revert(args.db, args.id, user=args.user))
+    except KeyError as exc:
+        print(exc.args[0], file=sys.stderr)
+        return 2
+    return 0
+
+
+def _template(args) -> int:
+    from tipdash import template
+
+    template.write_template(args.year, Path(args.out))
+    print(f"wrote {args.out}")
+    return 0
+
+
+def _export(args) -> int:
+    from tipdash import exports, store
+
+    data = exports.export_indicators(store.Store(args.db), args.year, fmt=args.format, lang=args.lang)
+    sys.stdout.buffer.write(data) if args.out is None else Path(args.out).write_bytes(data)
+    return 0
+
+
+def _note(args) -> int:
+    from tipdash import note, store
+
+    try:
+        data = note.render(store.Store(args.db), args.year, fmt=args.format, lang=args.lang)
+    except note.NoData as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    out = args.out or f"tipdash_note_{args.year}_{args.lang}.{args.format}"
+    Path(out).write_bytes(data)
+    print(f"wrote {out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m tipdash", description=__doc__)
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    def with_db(sp):
+        sp.add_argument("--db", help="database file (default: $TIPDASH_DB, else data/tipdash.duckdb)")
+        return sp
+
+    u = sub.add_parser("units", help="the units gazetteer")
+    usub = u.add_subparsers(dest="units_cmd", required=True)
+    usub.add_parser("list", help="print the 37 units")
+    r = usub.add_parser("resolve", help="resolve a unit name to its ISO code")
+    r.add_argument("name")
+    r.add_argument("--national", action="store_true", help="also accept the national level")
+    u.set_defaults(func=_units)
+
+    i = with_db(sub.add_parser("import", help="import commission workbooks or summaries"))
+    i.add_argument("paths", nargs="+")
+    i.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
+    i.add_argument("--strict", action="store_true", help="the whole batch or nothing")
+    i.add_argument("--user", default=None, help="who imports (recorded in history)")
+    i.set_defaults(func=_import)
+
+    n = with_db(sub.add_parser("init", help="build the database from the data shipped in data/"))
+    n.add_argument("--force", action="store_true", help="rebuild even if the database exists")
+    n.set_defaults(func=_init)
+
+    h = with_db(sub.add_parser("history", help="list submissions, newest first"))
+    h.set_defaults(func=_history)
+
+    rv = with_db(sub.add_parser("revert", help="undo a submission (or every submission of an import id)"))
+    rv.add_argument("id", type=int)
+    rv.add_argument("--user", default=None)
+    rv.set_defaults(func=_revert)
+
+    t = sub.add_parser("template", help="write the blank commission report workbook")
+    t.add_argument("--year", type=int, required=True)
+    t.add_argument("--out", required=True)
+    t.set_defaults(func=_template)
+
+    e = with_db(sub.add_parser("export", help="export indicators"))
+    e.add_argument("what", choices=["indicators"])
+    e.add_argument("--year", type=int, required=True)
+    e.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
+    e.add_argument("--lang", choices=["ro", "en", "ru"], default="en")
+    e.add_argument("--out", default=None, help="file to write (default: standard output)")
+    e.set_defaults(func=_export)
+
+    nt = with_db(sub.add_parser("note", help="generate the annual informative note"))
+    nt.add_argument("--year", type=int, required=True)
+    nt.add_argument("--format", choices=["md", "docx", "pdf"], default="md")
+    nt.add_argument("--lang", choices=["ro", "en", "ru"], default="ro")
+    nt.add_argument("--out", default=None)
+    nt.set_defaults(func=_note)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,64 @@
+-- tipdash database schema. Blank (NULL) = not reported; 0 = reported zero.
+CREATE SEQUENCE IF NOT EXISTS id_seq START 1;
+
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+
+CREATE TABLE IF NOT EXISTS units (
+    code VARCHAR PRIMARY KEY, name_ro VARCHAR, name_en VARCHAR, name_ru VARCHAR,
+    kind VARCHAR, has_commission BOOLEAN);
+
+-- One row per imported file.
+CREATE TABLE IF NOT EXISTS imports (
+    import_id BIGINT PRIMARY KEY, file_name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL,
+    size_bytes BIGINT, format VARCHAR NOT NULL,          -- 'report' (format A) | 'summary' (format B)
+    imported_at TIMESTAMP NOT NULL, imported_by VARCHAR, synthetic BOOLEAN DEFAULT false);
+
+-- One row per unit-year found in a file. At most one 'current' per (unit_code, year).
+CREATE TABLE IF NOT EXISTS submissions (
+    submission_id BIGINT PRIMARY KEY, import_id BIGINT NOT NULL, unit_code VARCHAR NOT NULL,
+    year INTEGER NOT NULL, format VARCHAR NOT NULL, sheet VARCHAR, row_no INTEGER,
+    submitted_on DATE, prepared_by VARCHAR, reported BOOLEAN,
+    status VARCHAR NOT NULL,                               -- current | superseded | reverted
+    superseded_by BIGINT, changed_at TIMESTAMP);
+
+-- Format B: one row per unit-year of the consolidated summary.
+CREATE TABLE IF NOT EXISTS summary (
+    submission_id BIGINT NOT NULL, sheet VARCHAR, row_no INTEGER,
+    sessions INTEGER, information_activities INTEGER, information_activities_approx BOOLEAN DEFAULT false,
+    participants INTEGER, trainings INTEGER, members_trained INTEGER, victims INTEGER, ngo_partners INTEGER);
+
+-- Format A sheets.
+CREATE TABLE IF NOT EXISTS sessions (
+    submission_id BIGINT NOT NULL, sheet VARCHAR, row_no INTEGER,
+    date DATE, topics VARCHAR, participants INTEGER);
+CREATE TABLE IF NOT EXISTS topics (
+    submission_id BIGINT NOT NULL, sheet VARCHAR, row_no INTEGER, topic VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS activities (
+    submission_id BIGINT NOT NULL, sheet VARCHAR, row_no INTEGER,
+    date DATE, end_date DATE, type VARCHAR, target_group VARCHAR, participants INTEGER,
+    campaign VARCHAR, description VARCHAR,
+    count INTEGER NOT NULL DEFAULT 1,                      -- activities this row stands for
+    approximate BOOLEAN NOT NULL DEFAULT false);
+CREATE TABLE IF NOT EXISTS campaigns (
+    submission_id BIGINT NOT NULL, sheet VARCHAR, row_no INTEGER,
+    name VARCHAR NOT NULL, start_date DATE, end_date DATE, description VARCHAR);
+CREATE TABLE IF NOT EXISTS trainings (
+    submission_id BIGINT NOT NULL, sheet VARCHAR, row_no INTEGER,
+    title VARCHAR, start_date DATE, end_date DATE, organisers VARCHAR, participants INTEGER,
+    count INTEGER NOT NULL DEFAULT 1);                     -- workshops this row stands for
+CREATE TABLE IF NOT EXISTS victims (
+    submission_id BIGINT NOT NULL, sheet VARCHAR, row_no INTEGER,
+    sex VARCHAR, age_group VARCHAR, exploitation VARCHAR, status VARCHAR,
+    count INTEGER NOT NULL, referred_to VARCHAR,
+    legal INTEGER, medical INTEGER, psychological INTEGER, housing INTEGER,
+    legal_provided BOOLEAN, medical_provided BOOLEAN,      -- true when given (count may be NULL)
+    psychological_provided BOOLEAN, housing_provided BOOLEAN);
+CREATE TABLE IF NOT EXISTS partners (
+    submission_id BIGINT NOT NULL, sheet VARCHAR, row_no INTEGER,
+    organisation VARCHAR NOT NULL, kind VARCHAR, cooperation VARCHAR);
+CREATE TABLE IF NOT EXISTS challenges (
+    submission_id BIGINT NOT NULL, sheet VARCHAR, row_no INTEGER,
+    text VARCHAR NOT NULL, category VARCHAR);
+
+CREATE TABLE IF NOT EXISTS audit (
+    at TIMESTAMP NOT NULL, who VARCHAR, action VARCHAR NOT NULL, detail VARCHAR, sha256 VARCHAR);

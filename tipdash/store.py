@@ -1,0 +1,234 @@
+"""The only module that opens DuckDB.
+
+Readers open the published database file read-only. Writers never touch the published file:
+they copy it, write the copy inside one transaction, checkpoint it and publish it with an
+atomic ``os.replace``. A kill -9 at any moment therefore leaves the old or the new file, and
+a dashboard that is serving keeps answering from whichever file it has open.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = ROOT / "data" / "tipdash.duckdb"
+SCHEMA = Path(__file__).with_name("schema.sql")
+
+FACT_TABLES = ("summary", "sessions", "topics", "activities", "campaigns", "trainings",
+               "victims", "partners", "challenges")
+
+
+class StoreMissing(RuntimeError):
+    """The database file does not exist yet."""
+
+
+class StoreBusy(RuntimeError):
+    """Another import holds the write lock."""
+
+
+def db_path(explicit: str | os.PathLike | None = None) -> Path:
+    """Explicit path, else $TIPDASH_DB, else data/tipdash.duckdb."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("TIPDASH_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+def now_utc() -> datetime:
+    """Timestamps are stored as naive UTC."""
+    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+def _file_key(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+class Store:
+    """Read side: parameterised queries on the published file, reopened when it is replaced."""
+
+    def __init__(self, path: str | os.PathLike | None = None):
+        self.path = db_path(path)
+        self._lock = threading.Lock()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._key: tuple[int, int, int] | None = None
+
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        """A cursor on the current file. A fresh in-memory instance ATTACHes the file read-only,
+        so DuckDB's per-path instance cache can never hand back a replaced file."""
+        if not self.path.exists():
+            raise StoreMissing(f"No database at {self.path}. Run: python -m tipdash init")
+        key = _file_key(self.path)
+        with self._lock:
+            if self._con is None or key != self._key:
+                con = duckdb.connect(":memory:")
+                quoted = str(self.path.resolve()).replace("'", "''")
+                con.execute(f"ATTACH '{quoted}' AS tipdash (READ_ONLY)")
+                self._con, self._key = con, key  # the old one closes when its last cursor goes
+            cur = self._con.cursor()
+        cur.execute("USE tipdash")
+        return cur
+
+    def query(self, sql: str, params: list | tuple | dict | None = None) -> pd.DataFrame:
+        """Run one parameterised SELECT and return a DataFrame."""
+        cur = self._connection()
+        try:
+            return cur.execute(sql, params or []).df()
+        finally:
+            cur.close()
+
+    def scalar(self, sql: str, params: list | tuple | dict | None = None):
+        cur = self._connection()
+        try:
+            row = cur.execute(sql, params or []).fetchone()
+            return row[0] if row else None
+        finally:
+            cur.close()
+
+    @property
+    def version(self) -> tuple[int, int, int] | None:
+        """Changes whenever a new database is published (use as a cache key)."""
+        return _file_key(self.path) if self.path.exists() else None
+
+    def close(self) -> None:
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
+
+
+def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(SCHEMA.read_text(encoding="utf-8"))
+
+
+def _load_units(con: duckdb.DuckDBPyConnection) -> None:
+    from tipdash import units
+
+    con.execute("DELETE FROM units")
+    con.executemany(
+        "INSERT INTO units VALUES (?, ?, ?, ?, ?, ?)",
+        [(u.code, u.name_ro, u.name_en, u.name_ru, u.kind, u.has_commission) for u in units.all_units()],
+    )
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def write(path: str | os.PathLike | None = None, *, wait: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a read-write connection on a private copy; publish it atomically on success.
+
+    The schema and the units table are (re)created on the copy, so `write` on a missing file
+    creates a new database.
+    """
+    target = db_path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lock_file = open(target.with_name(target.name + ".lock"), "a+")
+    try:
+        _acquire(lock_file, wait)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        for stale in target.parent.glob(f".{target.name}.*.tmp"):
+            stale.unlink(missing_ok=True)
+        tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+        if target.exists():
+            shutil.copyfile(target, tmp)
+        con = duckdb.connect(str(tmp))
+        try:
+            _create_schema(con)
+            con.execute("BEGIN TRANSACTION")
+            _load_units(con)
+            yield con
+            con.execute("COMMIT")
+            con.execute("CHECKPOINT")
+        except BaseException:
+            con.close()
+            tmp.unlink(missing_ok=True)
+            tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+            raise
+        con.close()
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+        _fsync_dir(target.parent)
+    finally:
+        fcntl.flock(lock_file, fcntl.LOCK_UN)
+        lock_file.close()
+
+
+def _acquire(lock_file, wait: float) -> None:
+    import time
+
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise StoreBusy("Another import is running; try again in a minute.") from None
+            time.sleep(0.1)
+
+
+def next_id(con: duckdb.DuckDBPyConnection) -> int:
+    """A new id for imports and submissions (one sequence for both)."""
+    return con.execute("SELECT nextval('id_seq')").fetchone()[0]
+
+
+def audit(con: duckdb.DuckDBPyConnection, who: str | None, action: str, detail: str = "",
+          sha256: str | None = None) -> None:
+    """Record an action in the audit table (inside the caller's write)."""
+    con.execute("INSERT INTO audit VALUES (?, ?, ?, ?, ?)", [now_utc(), who, action, detail, sha256])
+
+
+def history(store: Store) -> pd.DataFrame:
+    """Every submission with its file, newest first."""
+    return store.query(
+        """SELECT s.submission_id, s.unit_code, s.year, s.format, s.status, s.superseded_by,
+                  i.file_name, i.sha256, s.sheet, s.row_no, i.imported_at, i.imported_by, i.import_id
+           FROM submissions s JOIN imports i USING (import_id)
+           ORDER BY i.imported_at DESC, s.submission_id DESC""")
+
+
+def revert(path: str | os.PathLike | None, submission_id: int, user: str | None = None) -> str:
+    """Undo a submission: mark it reverted and make the one it superseded current again.
+
+    Reverting an import id reverts every submission of that file.
+    """
+    with write(path) as con:
+        rows = con.execute(
+            "SELECT submission_id, unit_code, year, status FROM submissions "
+            "WHERE submission_id = ? OR import_id = ?", [submission_id, submission_id]).fetchall()
+        if not rows:
+            raise KeyError(f"No submission or import with id {submission_id}")
+        messages = []
+        for sid, unit, year, status in rows:
+            if status != "current":
+                messages.append(f"{sid} ({unit} {year}) is {status}; nothing to revert")
+                continue
+            con.execute("UPDATE submissions SET status='reverted', changed_at=? WHERE submission_id=?",
+                        [now_utc(), sid])
+            prev = con.execute(
+                "SELECT submission_id FROM submissions WHERE superseded_by = ? AND status='superseded' "
+                "ORDER BY submission_id DESC LIMIT 1", [sid]).fetchone()
+            if prev:
+                con.execute("UPDATE submissions SET status='current', superseded_by=NULL, changed_at=? "
+                            "WHERE submission_id=?", [now_utc(), prev[0]])
+                messages.append(f"reverted {sid} ({unit} {year}); {prev[0]} is current again")
+            else:
+                messages.append(f"reverted {sid} ({unit} {year}); no earlier submission")
+        audit(con, user, "revert", "; ".join(messages))
+        return "\n".join(messages)
