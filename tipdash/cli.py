@@ -97,6 +97,37 @@ def _note(args) -> int:
     return 0
 
 
+def _users(args) -> int:
+    import getpass
+
+    from tipdash import auth
+
+    if args.users_cmd == "list":
+        for name, user in sorted(auth.load_users().items()):
+            print(f"{name}\t{user['role']}")
+        return 0
+    if args.users_cmd == "remove":
+        return 0 if auth.remove_user(args.name) else 2
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
+    if not args.password_stdin and password != getpass.getpass("Repeat: "):
+        print("Passwords differ", file=sys.stderr)
+        return 2
+    try:
+        auth.add_user(args.name, args.role, password)
+    except auth.AuthError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"{args.name}\t{args.role}\t{auth.users_path()}")
+    return 0
+
+
+def _audit(args) -> int:
+    from tipdash import store
+
+    print(store.audit_log(store.Store(args.db)).to_csv(sep="\t", index=False), end="")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m tipdash", description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -151,6 +182,19 @@ def build_parser() -> argparse.ArgumentParser:
     nt.add_argument("--lang", choices=["ro", "en", "ru"], default="ro")
     nt.add_argument("--out", default=None)
     nt.set_defaults(func=_note)
+    us = sub.add_parser("users", help="sign-in accounts (config/users.toml)")
+    ussub = us.add_subparsers(dest="users_cmd", required=True)
+    ua = ussub.add_parser("add", help="create or replace a user; prompts for the password")
+    ua.add_argument("name")
+    ua.add_argument("--role", choices=["analyst", "admin"], required=True)
+    ua.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    ussub.add_parser("list", help="user names and roles")
+    ur = ussub.add_parser("remove")
+    ur.add_argument("name")
+    us.set_defaults(func=_users)
+
+    au = with_db(sub.add_parser("audit", help="imports, reverts, sign-ins and downloads, newest first"))
+    au.set_defaults(func=_audit)
     return p
 
 

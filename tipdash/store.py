@@ -232,3 +232,48 @@ def revert(path: str | os.PathLike | None, submission_id: int, user: str | None 
                 messages.append(f"reverted {sid} ({unit} {year}); no earlier submission")
         audit(con, user, "revert", "; ".join(messages))
         return "\n".join(messages)
+
+
+def events_path(path: str | os.PathLike | None = None) -> Path:
+    """Sign-ins and downloads go to an append-only log beside the database: writing them into
+    the database would copy the whole file per event."""
+    target = db_path(path)
+    return target.with_name(target.name + ".events.jsonl")
+
+
+def log_event(path: str | os.PathLike | None, who: str | None, action: str, detail: str = "",
+              sha256: str | None = None) -> None:
+    """Append one audit event (flock + fsync, so concurrent sessions never interleave lines)."""
+    import json
+
+    line = json.dumps({"at": now_utc().isoformat(sep=" "), "who": who, "action": action,
+                       "detail": detail, "sha256": sha256}, ensure_ascii=False)
+    p = events_path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    with open(p, "a", encoding="utf-8") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        fh.write(line + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+        fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def audit_log(store: Store) -> pd.DataFrame:
+    """Imports and reverts (recorded in the database, atomically with the data) and the
+    sign-in/download events, newest first."""
+    import json
+
+    cols = ["at", "who", "action", "detail", "sha256"]
+    frames = []
+    if store.path.exists():
+        frames.append(store.query('SELECT "at", who, action, detail, sha256 FROM audit'))
+    p = events_path(store.path)
+    if p.exists():
+        rows = [json.loads(x) for x in p.read_text(encoding="utf-8").splitlines() if x.strip()]
+        ev = pd.DataFrame(rows, columns=cols)
+        ev["at"] = pd.to_datetime(ev["at"])
+        frames.append(ev)
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(frames, ignore_index=True).sort_values("at", ascending=False, kind="stable").reset_index(drop=True)

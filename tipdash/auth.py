@@ -1,0 +1,190 @@
+"""Sign-in, roles and permissions, without streamlit (the pages ask `allowed`).
+
+Users live in a local TOML file outside git (`config/users.toml`, or `$TIPDASH_CONFIG_DIR/users.toml`)
+with argon2id hashes. Settings (`tipdash.toml` in the same folder) say whether anonymous visitors
+may read the public aggregates and whether analysts may download unsuppressed victim figures.
+"""
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from tipdash.store import ROOT
+
+ROLES = ("public", "analyst", "admin")
+_RANK = {r: i for i, r in enumerate(ROLES)}
+
+# The least role that holds each permission.
+PERMISSIONS = {
+    "view_public": "public",          # map, timeline, reporting, victims (suppressed), note
+    "view_profile_detail": "analyst",  # partners, challenges, submissions list in a district profile
+    "download_unsuppressed": "admin",  # analysts too when settings.analysts_unsuppressed
+    "import": "admin",
+    "history": "admin",
+    "revert": "admin",
+    "users": "admin",
+    "audit": "admin",
+}
+
+# Pages (by file stem) and the permission they need.
+PAGE_PERMISSION = {
+    "map": "view_public", "timeline": "view_public", "victims": "view_public",
+    "reporting": "view_public", "about": "view_public", "import": "import", "audit": "audit",
+}
+
+_NAME = re.compile(r"^[A-Za-z0-9._@-]{2,64}$")
+_hasher = PasswordHasher()  # argon2id, library defaults (memory-hard, ~50 ms here)
+
+
+class AuthError(ValueError):
+    """Bad user name, role or password policy."""
+
+
+class RateLimited(RuntimeError):
+    """Too many failed sign-ins for this user name; `wait` seconds remain."""
+
+    def __init__(self, wait: float):
+        super().__init__(f"Too many failed attempts; try again in {int(wait) + 1} s")
+        self.wait = wait
+
+
+@dataclass(frozen=True)
+class Settings:
+    public_access: bool = True
+    analysts_unsuppressed: bool = False
+    session_minutes: int = 60
+    max_failures: int = 5
+    lockout_seconds: int = 300
+
+
+def config_dir() -> Path:
+    env = os.environ.get("TIPDASH_CONFIG_DIR")
+    return Path(env) if env else ROOT / "config"
+
+
+def users_path() -> Path:
+    return config_dir() / "users.toml"
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    path = path or config_dir() / "tipdash.toml"
+    if not path.exists():
+        return Settings()
+    data = tomllib.loads(path.read_text(encoding="utf-8")).get("access", {})
+    known = {k: data[k] for k in Settings.__dataclass_fields__ if k in data}
+    return Settings(**known)
+
+
+def allowed(role: str | None, permission: str, settings: Settings | None = None) -> bool:
+    """Does `role` hold `permission`? Anonymous is 'public' only when public access is on."""
+    settings = settings or load_settings()
+    role = role or ("public" if settings.public_access else None)
+    if role is None:
+        return False
+    if permission == "download_unsuppressed" and role == "analyst" and settings.analysts_unsuppressed:
+        return True
+    return _RANK[role] >= _RANK[PERMISSIONS[permission]]
+
+
+def load_users(path: Path | None = None) -> dict[str, dict]:
+    path = path or users_path()
+    if not path.exists():
+        return {}
+    return tomllib.loads(path.read_text(encoding="utf-8")).get("users", {})
+
+
+def _write_users(users: dict[str, dict], path: Path) -> None:
+    lines = ["# tipdash users (argon2id hashes). Keep this file out of git.", ""]
+    for name in sorted(users):
+        lines += [f'[users."{name}"]', f'role = "{users[name]["role"]}"', f'hash = "{users[name]["hash"]}"', ""]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("\n".join(lines), encoding="utf-8")
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+
+
+def add_user(name: str, role: str, password: str, path: Path | None = None) -> None:
+    """Create or replace a user (the password is hashed, never stored)."""
+    if not _NAME.match(name):
+        raise AuthError("User name: 2-64 letters, digits or . _ @ -")
+    if role not in ROLES[1:]:
+        raise AuthError(f"Role must be one of: {', '.join(ROLES[1:])}")
+    if len(password) < 10:
+        raise AuthError("Password: at least 10 characters")
+    path = path or users_path()
+    users = load_users(path)
+    users[name] = {"role": role, "hash": _hasher.hash(password)}
+    _write_users(users, path)
+
+
+def remove_user(name: str, path: Path | None = None) -> bool:
+    path = path or users_path()
+    users = load_users(path)
+    if users.pop(name, None) is None:
+        return False
+    _write_users(users, path)
+    return True
+
+
+class RateLimiter:
+    """Failed sign-ins per user name, in this process: after `max_failures` within the lockout
+    window the name is locked for `lockout_seconds` (also for the right password)."""
+
+    def __init__(self, max_failures: int = 5, lockout_seconds: float = 300, clock=time.monotonic):
+        self.max_failures, self.lockout_seconds, self.clock = max_failures, lockout_seconds, clock
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, name: str) -> float:
+        now = self.clock()
+        with self._lock:
+            recent = [t for t in self._failures.get(name.lower(), []) if now - t < self.lockout_seconds]
+            self._failures[name.lower()] = recent
+            if len(recent) >= self.max_failures:
+                return self.lockout_seconds - (now - recent[-self.max_failures])
+            return 0.0
+
+    def fail(self, name: str) -> None:
+        with self._lock:
+            self._failures.setdefault(name.lower(), []).append(self.clock())
+
+    def clear(self, name: str) -> None:
+        with self._lock:
+            self._failures.pop(name.lower(), None)
+
+
+_DUMMY_HASH = _hasher.hash("tipdash-dummy-password")
+
+
+def authenticate(name: str, password: str, limiter: RateLimiter, path: Path | None = None) -> str | None:
+    """The user's role, or None. Raises RateLimited while the name is locked.
+
+    Unknown names are checked against a dummy hash so timing does not reveal which names exist.
+    """
+    wait = limiter.wait(name)
+    if wait > 0:
+        raise RateLimited(wait)
+    user = load_users(path).get(name)
+    try:
+        _hasher.verify(user["hash"] if user else _DUMMY_HASH, password)
+        ok = user is not None
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        limiter.fail(name)
+        return None
+    limiter.clear(name)
+    return user["role"]
+
+
+def session_expired(signed_in_at: float, settings: Settings, now: float | None = None) -> bool:
+    return ((now or time.time()) - signed_in_at) > settings.session_minutes * 60
