@@ -128,6 +128,20 @@ def _audit(args) -> int:
     return 0
 
 
+def _synth(args) -> int:
+    from tipdash import synth
+
+    try:
+        manifest = synth.generate(Path(args.out), years=args.years, activities_per_unit=args.activities_per_unit,
+                                  seed=args.seed, first_year=args.first_year, unit_codes=args.units, jobs=args.jobs)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"wrote {len(manifest['files'])} SYNTHETIC workbooks ({manifest['rows']['activities']} activity rows, "
+          f"{manifest['bytes'] / 2**20:.1f} MB) to {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m tipdash", description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -195,9 +209,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     au = with_db(sub.add_parser("audit", help="imports, reverts, sign-ins and downloads, newest first"))
     au.set_defaults(func=_audit)
+
+    sy = sub.add_parser("synth", help="write SYNTHETIC format-A workbooks for benchmarks (never into data/)")
+    sy.add_argument("--out", required=True, help="directory to write (outside data/)")
+    sy.add_argument("--years", type=int, default=20)
+    sy.add_argument("--activities-per-unit", type=int, default=2000, help="activity rows per unit-year")
+    sy.add_argument("--seed", type=int, default=1)
+    sy.add_argument("--first-year", type=int, default=2005)
+    sy.add_argument("--units", type=int, default=None, help="only the first N commission units (default: all 35)")
+    sy.add_argument("--jobs", type=int, default=1, help="processes writing files (same bytes)")
+    sy.set_defaults(func=_synth)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
+    from tipdash.store import StoreMissing
+
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except StoreMissing as exc:
+        print(exc, file=sys.stderr)
+        return 2
