@@ -141,7 +141,8 @@ def write(path: str | os.PathLike | None = None, *, wait: float = 30.0) -> Itera
     try:
         _acquire(lock_file, wait)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        for stale in target.parent.glob(f".{target.name}.*.tmp"):
+        # copies (and their WAL files) left by writers killed mid-write; we hold the lock
+        for stale in target.parent.glob(f".{target.name}.*.tmp*"):
             stale.unlink(missing_ok=True)
         tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
         if target.exists():
