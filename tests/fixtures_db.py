@@ -52,11 +52,9 @@ class Writer:
         sid = store.next_id(self.con)
         self.con.execute(
             "INSERT INTO submissions (submission_id, import_id, unit_code, year, format, sheet, row_no, "
-            "reported, status, superseded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "reported, status, superseded_by, sheets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [sid, import_id, unit, year, fmt, "Commission" if fmt == "report" else "Summary", 1, reported,
-             status, superseded_by])
-        if sheets is not None:  # the sheets a report had (a present sheet without rows means 0)
-            self.con.execute("INSERT INTO meta VALUES (?, ?)", [f"sheets:{sid}", ",".join(sheets)])
+             status, superseded_by, ",".join(sheets) if sheets is not None else None])
         return sid
 
     def rows(self, table: str, sid: int, cols: tuple[str, ...], rows: list[tuple], sheet: str | None = None):

@@ -519,3 +519,17 @@ def test_synthetic_files_are_marked(tmp_db, tmp_path):
     assert report.ok, report
     assert [p.row for p in report.warnings if "note ignored" in p.message] == [6]
     assert scalar(tmp_db, "SELECT synthetic FROM imports") is True
+
+
+def test_sheet_present_without_rows_is_zero_and_absent_sheet_is_not_reported(tmp_db, report_file):
+    """Through the real importer: headers only → 0 (reported zero); no sheet → blank (not reported)."""
+    import pandas as pd
+
+    from tipdash import indicators, store
+
+    path = report_file(drop=("Victims", "Partners"), Sessions=[["Date", "Topics", "Participants"]])
+    assert importer.import_paths([path], tmp_db).ok
+    row = indicators.unit_year(store.Store(tmp_db), 2022).set_index("code").loc["MD-CA"]
+    assert row["sessions"] == 0 and row["reporting_status"] == "reported_no_sessions"
+    assert pd.isna(row["victims"]) and pd.isna(row["ngo_partners"])
+    assert row["trainings"] == 1

@@ -3,8 +3,7 @@
 Reads only current submissions. NA = not reported; 0 = reported zero. Format B (summary) rows
 give the figures as they are; format A (commission report) figures are derived from the detail
 rows. A format-A sheet that is absent gives NA; a sheet present without rows gives 0 -- the
-importer records the sheets a report had in ``meta`` as ``sheets:<submission_id>`` =
-"sessions,activities,..." (without that record a sheet without rows reads as absent).
+importer records the sheets a report had in ``submissions.sheets`` ("activities,sessions,...").
 National-level facts (unit 'MD') stay at 'MD': they are never spread over the districts.
 
 Completeness of a submission = indicators given / indicators its format can give: format A
@@ -30,7 +29,6 @@ VICTIM_DIMS = ("sex", "age_group", "exploitation", "status")
 ASSISTANCE_TYPES = ("legal", "medical", "psychological", "housing")
 STATUSES = ("not_reported", "reported_no_sessions", "met")
 NATIONAL = "MD"
-SHEETS_META_PREFIX = "sheets:"
 EXPECTED = {"report": tuple(NUMERIC), "summary": tuple(i for i in NUMERIC if i != "challenges")}
 VICTIMS_ATTR = "tipdash.victims"          # same keys as tipdash.privacy.ATTR / ATTR_PREV
 VICTIMS_PREV_ATTR = "tipdash.victims_prev"
@@ -44,8 +42,8 @@ cur AS (
     FROM submissions s JOIN imports i ON i.import_id = s.import_id
     WHERE s.status = 'current' AND s.year BETWEEN $y0 AND $y1),
 present AS (
-    SELECT TRY_CAST(substr(key, 8) AS BIGINT) AS submission_id, string_split(value, ',') AS sheets
-    FROM meta WHERE starts_with(key, 'sheets:'))"""
+    SELECT submission_id, string_split(sheets, ',') AS sheets
+    FROM submissions WHERE sheets IS NOT NULL)"""
 
 # One row per current submission with its NUMERIC figures.
 _FIG = _CUR + f""",

@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS submissions (
     submission_id BIGINT PRIMARY KEY, import_id BIGINT NOT NULL, unit_code VARCHAR NOT NULL,
     year INTEGER NOT NULL, format VARCHAR NOT NULL, sheet VARCHAR, row_no INTEGER,
     submitted_on DATE, prepared_by VARCHAR, reported BOOLEAN,
+    sheets VARCHAR,                                        -- format A: fact sheets present, comma-separated (present + no rows = 0)
     status VARCHAR NOT NULL,                               -- current | superseded | reverted
     superseded_by BIGINT, changed_at TIMESTAMP);
 
