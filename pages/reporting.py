@@ -1,0 +1,72 @@
+"""Reporting: who did not report, who reported without meeting, streaks over the years, completeness."""
+import streamlit as st
+
+from tipdash import ui
+
+ui.page_guard()
+
+f = ui.filters()
+st.title(ui.t("page.reporting.title"))
+if f.year is None:
+    st.info(ui.t("page.common.no_data_import"))
+    st.stop()
+
+flt = f.export_filters("year")
+uy = ui.data("unit_year", f.year)
+status = uy[["code", "reporting_status", "sessions", "file_name"]].copy()
+not_rep = status[status["reporting_status"] == "not_reported"][["code"]]
+no_sess = status[status["reporting_status"] == "reported_no_sessions"][["code", "sessions", "file_name"]]
+met = status[status["reporting_status"] == "met"]
+
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(ui.t("page.reporting.units"), len(uy))
+c2.metric(ui.t("page.reporting.metric_not_reported"), len(not_rep))
+c3.metric(ui.t("page.reporting.metric_no_sessions"), len(no_sess))
+c4.metric(ui.t("page.reporting.metric_met"), len(met))
+
+left, right = st.columns(2)
+with left:
+    st.subheader(ui.t("page.reporting.not_reported_title", n=len(not_rep), year=f.year))
+    if len(not_rep):
+        st.markdown(", ".join(ui.unit_name(c) for c in not_rep["code"]))
+        ui.table(not_rep.reset_index(drop=True), "not_reported", year=f.year, filters=flt, key="rep_not")
+    else:
+        st.success(ui.t("page.reporting.all_reported"))
+with right:
+    st.subheader(ui.t("page.reporting.no_sessions_title", n=len(no_sess), year=f.year))
+    if len(no_sess):
+        st.markdown(", ".join(ui.unit_name(c) for c in no_sess["code"]))
+        ui.table(no_sess.reset_index(drop=True), "reported_no_sessions", year=f.year, filters=flt, key="rep_nosess")
+    else:
+        st.success(ui.t("page.reporting.none_without_sessions"))
+
+# --- streaks --------------------------------------------------------------------------------------
+st.subheader(ui.t("page.reporting.streaks_title"))
+years = ui.available_years()
+first = years[0] if years else f.year
+streaks = ui.data("reporting_streaks", first, f.year)
+if first == f.year:
+    st.caption(ui.t("page.reporting.streaks_one_year", year=f.year))
+long = streaks[(streaks["years_not_reported"] >= 2) | (streaks["years_without_meeting"] >= 2)]
+if len(long):
+    st.markdown(ui.t("page.reporting.streaks_found", n=len(long), start=first, end=f.year))
+else:
+    st.caption(ui.t("page.reporting.streaks_none", start=first, end=f.year))
+streaks = streaks[(streaks["years_not_reported"] > 0) | (streaks["years_without_meeting"] > 0)]
+streaks = streaks.sort_values(["years_not_reported", "years_without_meeting", "code"],
+                              ascending=[False, False, True])
+ui.table(streaks.reset_index(drop=True), "reporting_streaks", year=(first, f.year),
+         filters={"years": f"{first}-{f.year}"}, key="rep_streaks")
+
+# --- completeness -----------------------------------------------------------------------------------
+st.subheader(ui.t("page.reporting.completeness_title", year=f.year))
+st.caption(ui.t("page.reporting.completeness_caption"))
+comp = ui.data("completeness", f.year)
+if len(comp):
+    comp = comp.copy()
+    if "share" in comp.columns:
+        comp["share"] = comp["share"].astype("Float64").round(2)
+    ui.table(comp, "completeness", year=f.year, filters=flt, key="rep_comp",
+             column_config={})
+else:
+    st.info(ui.t("common.no_data_for_year", year=f.year))

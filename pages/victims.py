@@ -1,0 +1,67 @@
+"""Victims: identified victims and presumed victims, nationally and by unit, with every figure protected."""
+import streamlit as st
+
+from tipdash import i18n, privacy, ui
+
+ui.page_guard()
+
+f = ui.filters()
+st.title(ui.t("page.victims.title"))
+if f.year is None:
+    st.info(ui.t("page.common.no_data_import"))
+    st.stop()
+
+lang = f.lang
+st.warning(ui.t("page.victims.caveat"), icon=":material/info:")
+flt = f.export_filters("year", "units")
+
+# --- national total -------------------------------------------------------------------------
+row = ui.national_row(f.year, "victims")                      # protected
+raw_total = ui.data("national", f.year).set_index("indicator").at["victims", "total"]
+c1, c2, c3 = st.columns(3)
+c1.metric(ui.t("page.victims.total", year=f.year), ui.fmt_number(row.get("total")))
+c2.metric(ui.t("page.victims.districts_sum"), ui.fmt_number(row.get("districts_sum")))
+c3.metric(ui.t("page.victims.national_level"), ui.fmt_number(row.get("national_level")))
+st.caption(ui.t("page.victims.privacy_rule", threshold=privacy.threshold(), label=privacy.label()))
+
+# --- by unit ----------------------------------------------------------------------------------
+st.subheader(ui.t("page.victims.by_unit"))
+uy = ui.data("unit_year", f.year)
+by_unit = ui.protected_units(uy, raw_total)[["code", "reporting_status", "victims"]]
+if f.units:
+    by_unit = by_unit[by_unit["code"].isin(f.units)]
+if by_unit["victims"].map(ui.is_na).all():
+    st.info(ui.t("page.victims.unit_not_reported", year=f.year))
+else:
+    ui.table(by_unit.reset_index(drop=True), "victims_by_unit", year=f.year, filters=flt, key="v_units")
+
+# --- breakdowns -------------------------------------------------------------------------------
+st.subheader(ui.t("page.victims.breakdowns"))
+dims = ["sex", "age_group", "exploitation", "status"]
+bd_total = None if f.units or ui.is_na(raw_total) else int(raw_total)
+tabs = st.tabs([i18n.column_label(d, lang) for d in dims])
+for dim, tab in zip(dims, tabs):
+    with tab:
+        if not ui.data("victim_breakdown_reported", f.year, dim):
+            st.info(ui.t("page.victims.breakdown_not_reported", dim=i18n.column_label(dim, lang).lower(),
+                         year=f.year))
+            continue
+        bd = ui.data("victims", f.year, [dim], units=f.units_arg)
+        shown = privacy.protect_breakdown(bd, "count", total=bd_total)
+        numeric = shown[shown["count"].map(lambda v: not isinstance(v, str) and not ui.is_na(v))].copy()
+        if len(numeric):
+            numeric["label"] = [i18n.vocab_label(dim, v, lang) for v in numeric[dim]]
+            ui.chart(ui.bar(numeric, "label", "count", labels={"label": "", "count": i18n.column_label("count", lang)},
+                            height=300), f"v_{dim}")
+        ui.table(shown, f"victims_by_{dim}", year=f.year, filters=flt, key=f"v_{dim}")
+
+# --- assistance -----------------------------------------------------------------------------------
+st.subheader(ui.t("page.victims.assistance"))
+asst = ui.data("assistance", f.year, units=f.units_arg)
+if len(asst):
+    asst = privacy.protect_assistance(asst, "count")
+    if asst["count"].map(ui.is_na).all():
+        st.caption(ui.t("page.victims.assistance_counts_not_given"))
+    ui.table(asst, "victims_assistance", year=f.year, filters=flt, key="v_assist")
+else:
+    st.info(ui.t("page.victims.assistance_not_reported", year=f.year))

@@ -1,0 +1,147 @@
+"""Browser tests: one Streamlit server (module scope) on a free port against a temporary database,
+driven by Playwright with Debian's Chromium. Every request is recorded; any host other than
+127.0.0.1/localhost is aborted (no internet) and reported as a failure.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.conftest import make_report_workbook, report_sheets
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def e2e_db(tmp_path_factory) -> Path:
+    """The 2022 seed plus a synthetic 2021 report for Cahul (a second year to switch to)."""
+    from tipdash import importer
+
+    d = tmp_path_factory.mktemp("e2e_db")
+    path = d / "tipdash.duckdb"
+    assert importer.init_db(path).ok
+    wb = make_report_workbook(d, name="cahul_2021.xlsx", **report_sheets("Cahul", 2021))
+    assert importer.import_paths([wb], path, user="e2e").ok
+    return path
+
+
+@pytest.fixture(scope="session")
+def app_url(e2e_db, tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (/usr/bin/chromium)")
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("e2e_log") / "streamlit.log"
+    env = {**os.environ, "TIPDASH_DB": str(e2e_db)}
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start:\n{log_path.read_text()}")
+            time.sleep(0.25)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-quic",
+                  "--no-first-run", "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+def _is_local(url: str) -> bool:
+    p = urlparse(url)
+    if p.scheme in ("data", "blob", "about"):
+        return True
+    return (p.hostname or "") in LOCAL_HOSTS
+
+
+@pytest.fixture
+def page(browser, app_url):
+    """A fresh page; non-local requests are aborted, recorded and fail the test at teardown."""
+    ctx = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True,
+                              locale="ro-RO", timezone_id="Europe/Chisinau")
+    seen: list[str] = []
+    outside: list[str] = []
+
+    def route(r):
+        if _is_local(r.request.url):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    # the grid's own "Download as CSV" uses the File System Access picker when it exists; without
+    # it, it falls back to an ordinary download that Playwright can catch
+    ctx.add_init_script("delete window.showSaveFilePicker;")
+    ctx.route("**/*", route)
+    ctx.on("request", lambda req: seen.append(req.url))
+    pg = ctx.new_page()
+    pg.on("websocket", lambda ws: seen.append(ws.url))
+    pg.base_url = app_url
+    pg.requests_seen = seen
+    yield pg
+    ctx.close()
+    outside += [u for u in seen if not _is_local(u)]
+    assert not outside, f"requests left 127.0.0.1/localhost: {sorted(set(outside))}"
+
+
+RENDERED = """() => !document.querySelector("[data-testid^='stSkeleton'], [data-testid='stAppSkeleton']")
+  && !document.querySelector("[data-testid='stStatusWidget']")
+  && Array.from(document.querySelectorAll("[data-testid='stPlotlyChart']"))
+       .every(e => !e.getClientRects().length || e.closest('details:not([open])') || e.querySelector('.main-svg'))
+  && Array.from(document.querySelectorAll("[data-testid='stDataFrame']"))
+       .every(e => !e.getClientRects().length || e.closest('details:not([open])') || e.querySelector('canvas'))"""
+
+
+def wait_idle(pg, timeout: float = 30_000) -> None:
+    """Wait until the script has run and every chart and table is drawn (a rerun gets a moment
+    to start first)."""
+    pg.wait_for_timeout(250)
+    pg.wait_for_selector(IDLE, timeout=timeout)
+    pg.wait_for_function(RENDERED, timeout=timeout)
+    pg.wait_for_selector(IDLE, timeout=timeout)

@@ -1,0 +1,164 @@
+"""The dashboard in a real (headless) Chromium with no internet: every page in every language, the
+map and a click on it, a year change, a CSV download compared with the table on screen.
+Screenshots of every page in RO and EN go to tests/e2e/artifacts/."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from tests.e2e.conftest import ARTIFACTS, wait_idle
+from tipdash import geo, i18n, ui
+
+pytestmark = pytest.mark.e2e
+
+PAGES = ["map", "timeline", "victims", "reporting", "import", "about"]
+
+MAP_READY = """() => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const sp = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+  return !!(sp && sp.map && sp.map.loaded() && sp.map.areTilesLoaded());
+}"""
+
+FIGURE = """() => {
+  const gd = document.querySelector('.js-plotly-plot');
+  return gd.data.map(t => ({type: t.type, name: t.name, locations: Array.from(t.locations)}));
+}"""
+
+RENDERED_FILLS = """() => {
+  const map = document.querySelector('.js-plotly-plot')._fullLayout.map._subplot.map;
+  const layers = map.getStyle().layers.filter(l => l.type === 'fill').map(l => l.id);
+  return map.queryRenderedFeatures({layers}).length;
+}"""
+
+
+def open_page(pg, page: str, lang: str, query: str = "") -> None:
+    path = "" if page == "map" else page
+    pg.goto(f"{pg.base_url}/{path}?lang={lang}{query}")
+    wait_idle(pg)
+    if page == "map":
+        pg.wait_for_function(MAP_READY, timeout=30_000)
+        pg.wait_for_timeout(300)
+
+
+def assert_no_exception(pg) -> None:
+    assert pg.locator("[data-testid='stException']").count() == 0, pg.inner_text("[data-testid='stMain']")
+
+
+def screenshot(pg, name: str, is_map: bool = False) -> None:
+    """The whole page: Streamlit scrolls inside stMain, so grow the viewport to its height first."""
+    height = pg.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    pg.set_viewport_size({"width": 1440, "height": max(1000, min(int(height) + 20, 9000))})
+    pg.wait_for_timeout(400)
+    if is_map:
+        pg.wait_for_function(MAP_READY, timeout=30_000)
+    pg.screenshot(path=str(ARTIFACTS / name))
+    pg.set_viewport_size({"width": 1440, "height": 1000})
+
+
+def _render(pg, page, lang):
+    open_page(pg, page, lang)
+    assert_no_exception(pg)
+    main = pg.inner_text("[data-testid='stMain']")
+    assert i18n.t(f"page.{page}.title", lang) in main
+    nav = pg.inner_text("[data-testid='stSidebarNav']")
+    assert i18n.t(f"page.{page}", lang) in nav
+    if lang in ("ro", "en"):
+        screenshot(pg, f"{page}_{lang}.png", is_map=page == "map")
+
+
+@pytest.mark.parametrize("lang", ["ro", "en", "ru"])
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_renders_offline(page, name, lang):
+    _render(page, name, lang)
+
+
+def test_map_draws_every_unit(page):
+    open_page(page, "map", "en")
+    traces = page.evaluate(FIGURE)
+    assert {t["type"] for t in traces} == {"choroplethmap"}
+    drawn = [loc for t in traces for loc in t["locations"]]
+    assert sorted(drawn) == geo.drawn_codes() and len(drawn) == 36
+    assert page.evaluate(RENDERED_FILLS) >= 36          # maplibre really drew the polygons
+    legend = page.locator(".js-plotly-plot g.legend").text_content()
+    for label in ("Did not report", "0 (reported zero)", "No commission (left bank)"):
+        assert label in legend
+
+
+def click_unit(pg, code: str) -> None:
+    lon, lat = geo.centroids()[code]
+    xy = pg.evaluate("""([lon, lat]) => {
+      const gd = document.querySelector('.js-plotly-plot');
+      const map = gd._fullLayout.map._subplot.map;
+      const p = map.project([lon, lat]);
+      const r = map.getCanvasContainer().getBoundingClientRect();
+      return [r.left + p.x, r.top + p.y];
+    }""", [lon, lat])
+    pg.mouse.click(*xy)
+
+
+def test_click_on_a_district_opens_its_profile(page):
+    open_page(page, "map", "ro")
+    click_unit(page, "MD-CM")
+    wait_idle(page)
+    page.wait_for_selector("text=Cimișlia: profilul pentru 2022", timeout=20_000)
+    assert_no_exception(page)
+    page.get_by_text("Cimișlia: profilul pentru 2022").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "map_profile_ro.png"), full_page=False)
+
+
+def test_changing_the_year_changes_the_map(page):
+    open_page(page, "map", "en")
+    before = {t["name"]: t["locations"] for t in page.evaluate(FIGURE)}
+    assert len(before["Did not report"]) == 7
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name="2021", exact=True).click()
+    wait_idle(page)
+    page.wait_for_function(MAP_READY, timeout=30_000)
+    after = {t["name"]: t["locations"] for t in page.evaluate(FIGURE)}
+    assert len(after["Did not report"]) == 34 and after != before
+    assert "year=2021" in page.url
+
+
+def test_csv_download_equals_the_table_on_screen(page):
+    open_page(page, "map", "en")
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.scroll_into_view_if_needed()
+    grid.hover()
+    # what is on screen: the grid's own export of the table it shows ...
+    with page.expect_download() as shown_dl:
+        grid.get_by_role("button", name="Download as CSV").click()
+    shown = list(csv.reader(io.StringIO(open(shown_dl.value.path(), encoding="utf-8-sig").read())))
+    # ... and ours (tipdash.exports): BOM, line 1 the provenance, then the header and the rows
+    with page.expect_download() as ours_dl:
+        page.get_by_role("button", name="Download CSV").first.click()
+    assert ours_dl.value.suggested_filename == "tipdash_indicators_2022_en.csv"
+    raw = open(ours_dl.value.path(), "rb").read()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    ours = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert ours[0][0].startswith("Source:") and "year=2022" in ours[0][0]
+    assert ours[1] == shown[0]
+    assert len(ours) - 2 == len(shown) - 1 == 35
+    # on screen "—" marks "not reported", which the download leaves blank
+    assert ours[2:] == [["" if c == ui.NA_MARK else c for c in row] for row in shown[1:]]
+
+
+def test_url_restores_the_view_and_switching_language_keeps_it(page):
+    open_page(page, "map", "ro", "&indicator=trainings&units=MD-CA,MD-CU")
+    assert "Instruiri, 2022" in page.inner_text("[data-testid='stMain']")
+    page.locator("[data-testid='stSidebar'] [data-testid='stButtonGroup'] button").filter(has_text="en").click()
+    wait_idle(page)
+    page.wait_for_function(MAP_READY, timeout=30_000)
+    main = page.inner_text("[data-testid='stMain']")
+    assert "Trainings, 2022" in main
+    url = page.url
+    assert "lang=en" in url and "indicator=trainings" in url and "units=MD-CA%2CMD-CU" in url.replace(",", "%2C")
+    assert page.evaluate(FIGURE) and len(page.evaluate(FIGURE)) >= 1
+
+
+def test_invalid_link_values_show_a_notice(page):
+    open_page(page, "map", "en", "&year=1999&indicator=nonsense")
+    alerts = page.inner_text("[data-testid='stMain']")
+    assert "“1999”" in alerts and "“nonsense”" in alerts
+    assert_no_exception(page)
