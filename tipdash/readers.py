@@ -155,7 +155,7 @@ def merged_header_cells(name: str, data: bytes, sheet: str) -> list[str]:
             except Exception:  # noqa: BLE001 - merged cells are a nicety; the read reports errors
                 return []
             return [
-                f"{_col_letters(c0)}{r0 + 1}:{_col_letters(c1)}{r1 + 1}"
+                f"{col_letter(c0)}{r0 + 1}:{col_letter(c1)}{r1 + 1}"
                 for (r0, c0), (r1, c1) in ranges
                 if r0 == 0
             ]
@@ -764,7 +764,8 @@ def _parse_ref(ref: str):
     return int(m.group(2)) - 1, col - 1
 
 
-def _col_letters(col: int) -> str:
+def col_letter(col: int) -> str:
+    """0 -> 'A', 26 -> 'AA' (spreadsheet column letters)."""
     s = ""
     col += 1
     while col:
@@ -858,7 +859,7 @@ class _XlsxSheetHandler:
                     s.errors[(self.row, self.col)] = self.vtext.strip()
                 elif self.has_f and not self.vtext and self.t not in ("str", "s", "inlineStr"):
                     if len(s.uncached) < _MAX_WARNINGS:
-                        s.uncached.append(f"{_col_letters(self.col)}{self.row + 1}")
+                        s.uncached.append(f"{col_letter(self.col)}{self.row + 1}")
         elif local == "row":
             self._check()
 
@@ -987,7 +988,7 @@ class _OdsContentHandler:
                 rs = _int_attr(attrs, "number-rows-spanned")
                 if cs > 1 or rs > 1:
                     self.cur.merged.append(
-                        f"{_col_letters(self.col)}1:{_col_letters(self.col + cs - 1)}{rs}"
+                        f"{col_letter(self.col)}1:{col_letter(self.col + cs - 1)}{rs}"
                     )
         elif self.in_cell and local == "p":
             self.cell_valued = True

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from tipdash import units, vocab
+from tipdash.readers import col_letter
 
 MIN_YEAR = 2000
 FACT_SHEETS = ("sessions", "topics", "activities", "campaigns", "trainings", "victims", "partners",
@@ -108,16 +109,6 @@ def show(value: object) -> str:
     if len(text) > 60:
         text = text[:57] + "…"
     return f"'{text}'" if isinstance(value, str) else text
-
-
-def col_letter(index: int) -> str:
-    """0 -> 'A', 26 -> 'AA'."""
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def to_text(value: object) -> str | None:
