@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from tipdash import readers
+from tipdash import readers, readers_csv
 from tipdash.readers import (
     MAX_BYTES,
     ReadError,
@@ -834,7 +834,7 @@ def test_csv_binary_refused():
 
 
 def test_csv_cell_cap(monkeypatch):
-    monkeypatch.setattr(readers, "MAX_CELLS", 1000)
+    monkeypatch.setattr(readers_csv, "MAX_CELLS", 1000)  # the limit as the CSV reader sees it
     assert "too large" in err("wide.csv", b"," * 600 + b"x\n\ny\n")  # 3 rows x 601 columns
     assert "too large" in err("tall.csv", b"a\n" * 1001)
     assert len(read_file("fits.csv", b"a\n" * 1000).sheets["fits"]) == 1000

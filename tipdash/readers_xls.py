@@ -1,0 +1,208 @@
+"""OLE2 (xls) files: the compound-file structure and the BIFF cell records, checked before
+calamine walks them (it sizes buffers from these headers and aborts the process on failure)."""
+
+from __future__ import annotations
+
+import struct
+
+from tipdash.readers_common import (
+    MAX_CELLS,
+    MAX_SHEETS,
+    ReadError,
+    _Budget,
+    _corrupt,
+    _Scan,
+    _SheetScan,
+)
+
+_ENDOFCHAIN = 0xFFFFFFFE
+_FREESECT = 0xFFFFFFFF
+_DIFSECT = 0xFFFFFFFC
+_RESERVED = 0xFFFFFFFA
+
+_XLS_ERRORS = {
+    0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!",
+    0x1D: "#NAME?", 0x24: "#NUM!", 0x2A: "#N/A", 0x2B: "#GETTING_DATA",
+}
+
+
+def _scan_ole2(name: str, data: bytes) -> _Scan:
+    """Validate the compound file as calamine will walk it, then the BIFF cell records."""
+    bad = lambda what: _corrupt(name, what)  # noqa: E731
+    if len(data) < 512:
+        raise bad("truncated OLE2 header")
+    shift = struct.unpack_from("<H", data, 30)[0]
+    if shift not in (9, 12) or struct.unpack_from("<H", data, 32)[0] != 6:
+        raise bad("invalid OLE2 header")
+    ss = 1 << shift
+    if len(data) < ss:
+        raise bad("truncated OLE2 header")
+    nsec = -(-(len(data) - ss) // ss)
+    dir_len, fat_len, dir_start = struct.unpack_from("<III", data, 40)
+    minifat_start, minifat_len, difat_start, difat_len = struct.unpack_from("<IIII", data, 60)
+    # calamine sizes buffers from these header fields before it reads anything
+    if (fat_len > nsec or dir_len * ss > len(data) or difat_len > nsec
+            or minifat_len > len(data) // 8192 + 1):
+        raise bad("OLE2 header sizes exceed the file")
+
+    def sector(sid: int) -> bytes:
+        off = (sid + 1) * ss
+        return data[off:off + ss].ljust(ss, b"\0")
+
+    # DIFAT: header entries then a chain of DIFAT sectors (calamine pops the last entry as next)
+    difat = list(struct.unpack_from("<109I", data, 76))
+    sid = difat_start
+    steps = 0
+    while sid < _RESERVED:
+        if sid >= nsec or steps > nsec:
+            raise bad("invalid DIFAT chain")
+        steps += 1
+        difat.extend(struct.unpack(f"<{ss // 4}I", sector(sid)))
+        sid = difat.pop()
+    fat: list[int] = []
+    for sid in difat:
+        if sid < _DIFSECT:
+            if sid >= nsec:
+                raise bad("FAT sector outside the file")
+            fat.extend(struct.unpack(f"<{ss // 4}I", sector(sid)))
+
+    def chain(start: int, table: list[int], limit: int, what: str) -> list[int]:
+        out = []
+        sid = start
+        while sid != _ENDOFCHAIN:
+            if sid >= limit or sid >= len(table) or len(out) > limit:
+                raise bad(f"invalid sector chain ({what})")
+            out.append(sid)
+            sid = table[sid]
+        return out
+
+    def read_chain(start, size, what):
+        sids = chain(start, fat, nsec, what)
+        return b"".join(sector(s) for s in sids)[:size] if size else b"".join(sector(s) for s in sids)
+
+    dirs_raw = read_chain(dir_start, 0, "directory")
+    entries = []
+    for i in range(0, len(dirs_raw) - 127, 128):
+        e = dirs_raw[i:i + 128]
+        nlen = struct.unpack_from("<H", e, 64)[0]
+        ename = e[:max(0, min(nlen, 64) - 2)].decode("utf-16-le", "replace")
+        etype = e[66]
+        start = struct.unpack_from("<I", e, 116)[0]
+        size = struct.unpack_from("<Q" if ss == 4096 else "<I", e, 120)[0]
+        entries.append((ename, etype, start, size))
+    if not entries:
+        raise bad("empty OLE2 directory")
+    names = {n for n, t, _, _ in entries if t in (1, 2)}
+    if {"EncryptionInfo", "EncryptedPackage"} & names:
+        raise ReadError(name, "password-protected or encrypted workbook (remove the password and save again)")
+    if "WordDocument" in names:
+        raise ReadError(name, "not a spreadsheet (content looks like a Word document)")
+    if "PowerPoint Document" in names:
+        raise ReadError(name, "not a spreadsheet (content looks like a PowerPoint presentation)")
+    if any(n == "_VBA_PROJECT_CUR" for n, _, _, _ in entries):
+        raise ReadError(name, "workbooks with macros are not accepted: save it as .xlsx without macros")
+    # calamine takes the first directory entry so named, whatever its type
+    wb_entry = next((e for e in entries if e[0] == "Workbook"), None) or next(
+        (e for e in entries if e[0] == "Book"), None)
+    if wb_entry is None:
+        raise ReadError(name, "not a spreadsheet (an OLE2/Office file without a workbook stream)")
+
+    root = entries[0]
+    if root[3] > len(data):
+        raise bad("OLE2 mini stream larger than the file")
+    ministream = b""
+    minifat: list[int] = []
+    if minifat_len > 0:
+        ministream = read_chain(root[2], root[3], "mini stream")
+        mf = read_chain(minifat_start, minifat_len * ss, "mini FAT")
+        minifat = list(struct.unpack(f"<{len(mf) // 4}I", mf[: len(mf) // 4 * 4]))
+    nmini = -(-len(ministream) // 64)
+
+    _, _, start, size = wb_entry
+    if size > len(data):
+        raise bad("workbook stream larger than the file")
+    if size < 4096:  # calamine's rule, whatever the header's cutoff says
+        sids = chain(start, minifat, nmini, "workbook mini stream")
+        wb = b"".join(ministream[s * 64:(s + 1) * 64] for s in sids)[:size]
+    else:
+        wb = read_chain(start, size, "workbook stream")
+    return _scan_biff(name, wb)
+
+
+def _biff_records(stream: bytes, pos: int):
+    n = len(stream)
+    while pos + 4 <= n:
+        typ, ln = struct.unpack_from("<HH", stream, pos)
+        if pos + 4 + ln > n:
+            return
+        yield typ, stream[pos + 4:pos + 4 + ln]
+        pos += 4 + ln
+
+
+def _scan_biff(name: str, stream: bytes) -> _Scan:
+    budget = _Budget(name)
+    positions = []
+    for typ, rec in _biff_records(stream, 0):
+        if typ == 0x002F:
+            raise ReadError(name, "password-protected or encrypted workbook (remove the password and save again)")
+        if typ == 0x00FC and len(rec) >= 8:
+            unique = struct.unpack_from("<i", rec, 4)[0]
+            if unique < 0 or unique > len(stream):
+                raise _corrupt(name, "implausible shared string count")
+        elif typ == 0x0085 and len(rec) >= 4:
+            positions.append(struct.unpack_from("<I", rec, 0)[0])
+        elif typ == 0x000A:
+            break
+    if len(positions) > MAX_SHEETS:
+        raise ReadError(name, f"too many sheets ({len(positions)}; limit {MAX_SHEETS})")
+    scans = []
+    for idx, pos in enumerate(positions):
+        if pos >= len(stream):
+            raise _corrupt(name, "a sheet points outside the workbook stream")
+        s = _SheetScan(name=str(idx))
+        fmla = (0, 0)
+
+        def cell(r, c):
+            if r > s.max_row:
+                s.max_row = r
+            if c > s.max_col:
+                s.max_col = c
+
+        for typ, rec in _biff_records(stream, pos):
+            if typ == 0x000A:
+                break
+            if typ == 0x0200:  # DIMENSIONS: calamine reserves rows*cols cells
+                if len(rec) == 14:
+                    rf, rl, cf, cl = struct.unpack_from("<IIHH", rec, 0)
+                elif len(rec) == 10:
+                    rf, rl, cf, cl = struct.unpack_from("<HHHH", rec, 0)
+                else:
+                    continue
+                if rl >= 1 and cl >= 1:
+                    rows = ((rl - 1 - rf) & 0xFFFFFFFF) + 1
+                    cols = ((cl - 1 - cf) & 0xFFFFFFFF) + 1
+                    if rows * cols > MAX_CELLS:
+                        raise ReadError(
+                            name, f"workbook too large: a sheet declares {rows * cols:,} cells (limit {MAX_CELLS:,})"
+                        )
+                continue
+            if typ in (0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x0006, 0x0201, 0x00D6,
+                       0x0001, 0x0002, 0x0003, 0x0004, 0x0005, 0x0406) and len(rec) >= 4:
+                r, c = struct.unpack_from("<HH", rec, 0)
+                cell(r, c)
+                if typ == 0x0006:
+                    fmla = (r, c)
+                    if len(rec) >= 14 and rec[6] == 2 and rec[12:14] == b"\xff\xff":
+                        s.errors[(r, c)] = _XLS_ERRORS.get(rec[8], "#ERROR")
+                elif typ == 0x0205 and len(rec) >= 8 and rec[7] == 1:
+                    s.errors[(r, c)] = _XLS_ERRORS.get(rec[6], "#ERROR")
+            elif typ in (0x00BD, 0x00BE) and len(rec) >= 6:
+                r, c0 = struct.unpack_from("<HH", rec, 0)
+                c1 = struct.unpack_from("<H", rec, len(rec) - 2)[0]
+                step = 6 if typ == 0x00BD else 2
+                cell(r, max(c0, c1, c0 + max(0, (len(rec) - 6) // step - 1)))
+            elif typ == 0x0207:
+                cell(*fmla)
+        budget.add_cells(s.cells, f"sheet {idx + 1}")
+        scans.append(s)
+    return _Scan("xls", scans, by_index=True)
