@@ -4,7 +4,7 @@ import streamlit as st
 
 from tipdash import i18n, privacy, ui
 
-ui.page_guard()
+ui.require("view_public")  # the sign-in prompt instead of the page when public access is off
 
 lang = ui.lang()
 st.title(ui.t("page.about.title"))

@@ -1,4 +1,4 @@
-"""Import: upload commission reports or summaries, read the validation report, confirm; template; history."""
+"""Import (admins): upload reports or summaries, read the validation report, confirm; template; history, revert."""
 import hashlib
 import tempfile
 from pathlib import Path
@@ -6,9 +6,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from tipdash import exports, importer, store, template, ui
+from tipdash import exports, importer, store, template, ui, ui_auth
 
-ui.page_guard()
+ui.require("import")  # admins only; anyone else gets the sign-in prompt
 
 st.title(ui.t("page.import.title"))
 st.caption(ui.t("page.import.intro"))
@@ -38,7 +38,8 @@ def files_frame(report) -> pd.DataFrame:
 uploads = st.file_uploader(ui.t("page.import.upload"), type=[s.lstrip(".") for s in importer.SUPPORTED],
                            accept_multiple_files=True, key="upload",
                            help=ui.t("page.import.upload_help", mb=importer.MAX_BYTES // 2**20))
-user = st.text_input(ui.t("page.import.user"), key="import_user", max_chars=80)
+user = ui_auth.user()
+st.caption(ui.t("page.import.recorded_as", user=ui_auth.code_span(user or "")))
 strict = st.checkbox(ui.t("page.import.strict"), key="import_strict")
 
 if uploads:
@@ -65,7 +66,7 @@ if uploads:
     importable = any(r.status == "valid" for r in report.files)
     if st.button(ui.t("page.import.confirm"), type="primary", disabled=not importable, key="import_go"):
         try:
-            result = importer.import_bytes(payload, ui.db_path(), strict=strict, user=user.strip() or None)
+            result = importer.import_bytes(payload, ui.db_path(), strict=strict, user=ui_auth.user())
         except store.StoreBusy:
             st.error(ui.t("page.import.busy"))
         else:
@@ -97,6 +98,8 @@ st.download_button(ui.t("page.import.template_download"), data=lambda: _template
 st.caption(ui.t("page.import.template_caption"))
 
 # --- history --------------------------------------------------------------------------------------------
+if not ui_auth.allowed("history"):
+    st.stop()
 st.subheader(ui.t("page.import.history"))
 hist = ui.data("history", module="store")
 if len(hist):
@@ -105,3 +108,59 @@ if len(hist):
     ui.table(hist[[c for c in keep if c in hist.columns]], "import_history", key="imp_history")
 else:
     st.info(ui.t("page.import.no_history"))
+
+# --- revert ----------------------------------------------------------------------------------------------
+if not ui_auth.allowed("revert"):
+    st.stop()
+st.subheader(ui.t("page.import.revert_title"))
+st.caption(ui.t("page.import.revert_caption"))
+
+
+def revert_choices(hist: pd.DataFrame) -> dict[int, str]:
+    """id -> label: every current submission, and every import that still has one (newest first)."""
+    cur = hist[hist["status"] == "current"] if len(hist) else hist
+    out: dict[int, str] = {}
+    for imp_id, part in cur.groupby("import_id", sort=False):
+        if len(part) > 1:
+            out[int(imp_id)] = ui.t("page.import.revert_import", id=int(imp_id), file=part["file_name"].iloc[0],
+                                    n=len(part))
+    for r in cur.to_dict("records"):
+        out[int(r["submission_id"])] = ui.t("page.import.revert_submission", id=int(r["submission_id"]),
+                                            unit=ui.unit_name(r["unit_code"]) if r["unit_code"] != "MD"
+                                            else ui.t("common.national_level"),
+                                            year=int(r["year"]), file=r["file_name"])
+    return dict(sorted(out.items(), reverse=True))
+
+
+def _do_revert(target: int) -> None:
+    """Callback of the Revert button: store.revert (audited in the database) as the signed-in admin."""
+    ss = st.session_state
+    ss["revert_confirm"] = False
+    ss["revert_id"] = None
+    if not ui_auth.allowed("revert"):
+        return
+    try:
+        message = store.revert(ui.db_path(), int(target), user=ui_auth.user())
+    except KeyError:
+        ss["_revert_result"] = ("error", ui.t("page.import.revert_unknown", id=target))
+    except store.StoreBusy:
+        ss["_revert_result"] = ("error", ui.t("page.import.busy"))
+    else:
+        done = sum(line.startswith("reverted") for line in message.splitlines())
+        ss["_revert_result"] = ("success" if done else "warning",
+                                ui.t("page.import.revert_done", id=target, n=done))
+
+
+choices = revert_choices(hist)
+if choices:
+    target = st.selectbox(ui.t("page.import.revert_pick"), list(choices), index=None, key="revert_id",
+                          format_func=lambda i: choices.get(i, str(i)),
+                          placeholder=ui.t("page.import.revert_placeholder"))
+    confirm = st.checkbox(ui.t("page.import.revert_confirm"), key="revert_confirm", disabled=target is None)
+    st.button(ui.t("page.import.revert_button"), key="revert_go", type="primary", icon=":material/undo:",
+              disabled=target is None or not confirm, on_click=_do_revert, args=(target,))
+else:
+    st.info(ui.t("page.import.revert_none"))
+result = st.session_state.pop("_revert_result", None)
+if result:
+    getattr(st, result[0])(result[1])

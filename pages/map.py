@@ -1,9 +1,9 @@
 """Map: the chosen indicator by unit for the chosen year, national figures, table and unit profile."""
 import streamlit as st
 
-from tipdash import i18n, ui
+from tipdash import i18n, ui, ui_map
 
-ui.page_guard()
+ui.require("view_public")  # the sign-in prompt instead of the page when public access is off
 
 f = ui.filters()
 st.title(ui.t("page.map.title"))
@@ -43,11 +43,11 @@ if change:
     frame = ui.data("change", f.year)
 else:
     frame = ui.protected_units(uy, national_victims)
-cats = ui.map_categories(frame, ind, change=change)
+cats = ui_map.map_categories(frame, ind, change=change)
 title = ui.t("page.map.legend_change", indicator=i18n.indicator_label(ind, lang)) if change \
     else i18n.indicator_label(ind, lang)
 st.subheader(ui.t("page.map.subtitle", indicator=title, year=f.year))
-fig = ui.map_figure(cats, ind, highlight=f.units, legend_title=title)
+fig = ui_map.map_figure(cats, ind, highlight=f.units, legend_title=title)
 
 
 def _on_select():

@@ -3,7 +3,7 @@ import streamlit as st
 
 from tipdash import ui
 
-ui.page_guard()
+ui.require("view_public")  # the sign-in prompt instead of the page when public access is off
 
 f = ui.filters()
 st.title(ui.t("page.reporting.title"))

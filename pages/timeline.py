@@ -7,7 +7,7 @@ import streamlit as st
 
 from tipdash import i18n, ui
 
-ui.page_guard()
+ui.require("view_public")  # the sign-in prompt instead of the page when public access is off
 
 f = ui.filters()
 st.title(ui.t("page.timeline.title"))

@@ -1,9 +1,10 @@
 """Victims: identified victims and presumed victims, nationally and by unit, with every figure protected."""
+import pandas as pd
 import streamlit as st
 
-from tipdash import i18n, privacy, ui
+from tipdash import exports, i18n, privacy, ui, ui_auth
 
-ui.page_guard()
+ui.require("view_public")  # the sign-in prompt instead of the page when public access is off
 
 f = ui.filters()
 st.title(ui.t("page.victims.title"))
@@ -65,3 +66,39 @@ if len(asst):
     ui.table(asst, "victims_assistance", year=f.year, filters=flt, key="v_assist")
 else:
     st.info(ui.t("page.victims.assistance_not_reported", year=f.year))
+
+# --- unsuppressed download (roles with download_unsuppressed) --------------------------------------
+if ui_auth.allowed("download_unsuppressed"):
+    def raw_figures() -> pd.DataFrame:
+        """Every figure of this page as reported, small counts included (NOT through privacy)."""
+        rows = []
+        if not f.units:
+            nat = ui.data("national", f.year).set_index("indicator").loc["victims"]
+            rows += [(ui.t(f"page.victims.raw.{k}"), "", nat.get(k)) for k in ("total", "districts_sum",
+                                                                                 "national_level")]
+        for r in uy[["code", "victims"]].to_dict("records"):
+            if not f.units or r["code"] in f.units:
+                rows.append((i18n.column_label("unit", lang), ui.unit_name(r["code"]), r["victims"]))
+        for dim in dims:
+            for r in ui.data("victims", f.year, [dim], units=f.units_arg).to_dict("records"):
+                rows.append((i18n.column_label(dim, lang), i18n.vocab_label(dim, r[dim], lang), r["count"]))
+        for r in ui.data("assistance", f.year, units=f.units_arg).to_dict("records"):
+            rows.append((ui.t("page.victims.assistance"), i18n.column_label(r["type"], lang), r["count"]))
+        return pd.DataFrame(rows, columns=["dimension", "category", "count"])
+
+    raw_meta = {"view": "victims_unsuppressed", "year": f.year, "lang": lang,
+                "filters": {**flt, "suppression": "none"}, "source": ui.t("page.victims.unsuppressed_source")}
+    raw_name = exports.file_name("victims_unsuppressed", f.year, lang, "csv")
+
+    def _log_unsuppressed(name: str) -> None:
+        ui_auth.log("download_unsuppressed", name)
+
+    raw = exports.localise(raw_figures(), lang)   # here: the deferred data callable runs outside this session
+
+    with st.container(border=True):
+        st.subheader(ui.t("page.victims.unsuppressed_title"))
+        st.caption(ui.t("page.victims.unsuppressed_caption"))
+        st.download_button(ui.t("page.victims.unsuppressed_download"),
+                           data=lambda: exports.to_csv(raw, raw_meta),
+                           file_name=raw_name, mime="text/csv", key="dl_victims_unsuppressed",
+                           on_click=_log_unsuppressed, args=(raw_name,), icon=":material/lock_open:")

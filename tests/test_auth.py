@@ -91,3 +91,28 @@ def test_cli_users_add_and_audit(cfg, tmp_path):
     assert out.returncode == 0
     actions = [line.split("\t")[2] for line in out.stdout.splitlines()[1:]]
     assert sorted(actions) == ["download_unsuppressed", "import", "sign_in"]
+
+
+def test_oidc_role_maps_email_addresses_case_insensitively(cfg):
+    (cfg / "users.toml").write_text('[oidc]\n"Maria@Gov.md" = "admin"\n"ion@gov.md" = "analyst"\n'
+                                    '"odd@gov.md" = "root"\n')
+    assert auth.oidc_role("maria@gov.md") == "admin"
+    assert auth.oidc_role(" ION@GOV.MD ") == "analyst"
+    assert auth.oidc_role("odd@gov.md") is None            # not a role
+    assert auth.oidc_role("nobody@gov.md") is None
+    assert auth.oidc_role("") is None and auth.oidc_role(None) is None
+    assert auth.allowed(auth.oidc_role("maria@gov.md"), "audit") is True   # the same check as passwords
+    assert auth.allowed(auth.oidc_role("ion@gov.md"), "import") is False
+
+
+def test_users_add_and_remove_keep_the_oidc_table(cfg):
+    (cfg / "users.toml").write_text('[oidc]\n"maria@gov.md" = "admin"\n"a\\"b@gov.md" = "analyst"\n')
+    auth.add_user("ana", "analyst", "a long password")
+    auth.remove_user("ana")
+    assert auth.load_oidc() == {"maria@gov.md": "admin", 'a"b@gov.md': "analyst"}
+    assert auth.load_users() == {}
+
+
+def test_the_example_settings_file_holds_the_defaults():
+    example = store.ROOT / "config" / "tipdash.example.toml"
+    assert auth.load_settings(example) == auth.Settings()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -17,8 +18,12 @@ from tests.conftest import make_report_workbook, report_sheets
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-PAGES = ["map", "timeline", "victims", "reporting", "import", "about"]
+PAGES = ["map", "timeline", "victims", "reporting", "import", "audit", "about"]
+ADMIN_PAGES = {"import", "audit"}
 TIMEOUT = 60
+#: the accounts of the test users.toml (TIPDASH_CONFIG_DIR of the module)
+ADMIN = ("ana.admin", "admin password 1")
+ANALYST = ("ion.analyst", "analyst password 1")
 
 NOT_REPORTED_2022 = {"MD-AN", "MD-BR", "MD-GA", "MD-HI", "MD-IA", "MD-NI", "MD-OC"}
 NO_SESSIONS_2022 = {"MD-BA", "MD-CA", "MD-CS", "MD-DO", "MD-ED", "MD-FA", "MD-FL", "MD-GL", "MD-LE",
@@ -27,9 +32,13 @@ NO_SESSIONS_2022 = {"MD-BA", "MD-CA", "MD-CS", "MD-DO", "MD-ED", "MD-FA", "MD-FL
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
-    """Seed (2022) + a 2021 Cahul report; TIPDASH_DB points at it for the module."""
-    from tipdash import importer
+    """Seed (2022) + a 2021 Cahul report; TIPDASH_DB points at it for the module, and
+    TIPDASH_CONFIG_DIR at a users.toml with one admin and one analyst (default settings)."""
+    from tipdash import auth, importer
 
+    cfg = tmp_path_factory.mktemp("pages_config")
+    auth.add_user(ADMIN[0], "admin", ADMIN[1], path=cfg / "users.toml")
+    auth.add_user(ANALYST[0], "analyst", ANALYST[1], path=cfg / "users.toml")
     d = tmp_path_factory.mktemp("pages_db")
     path = d / "tipdash.duckdb"
     report = importer.init_db(path)
@@ -39,6 +48,7 @@ def db(tmp_path_factory):
     assert extra.ok, str(extra)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TIPDASH_DB", str(path))
+        mp.setenv("TIPDASH_CONFIG_DIR", str(cfg))
         # AppTest re-detects Streamlit's old "pages/ folder" mode before every run (a server does
         # it once, and app.py's st.navigation turns it off); in that mode a rerun would execute
         # pages/<page>.py without app.py. ui.page_guard() recovers with a rerun, but a rerun drops
@@ -53,8 +63,21 @@ def db(tmp_path_factory):
         yield path
 
 
-def run(page: str = "map", lang: str | None = None, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+def signed_in(at: AppTest, role: str | None, name: str | None = None) -> AppTest:
+    """Simulate a signed-in session (what the sidebar form stores); role None = anonymous."""
+    from tipdash import ui_auth
+
+    if role is not None:
+        name = name or {"admin": ADMIN[0], "analyst": ANALYST[0]}[role]
+        at.session_state[ui_auth.USER] = name
+        at.session_state[ui_auth.ROLE] = role
+        at.session_state[ui_auth.AT] = time.time()
+        at.session_state[ui_auth.VIA] = "password"
+    return at
+
+
+def run(page: str = "map", lang: str | None = None, role: str | None = None, **params) -> AppTest:
+    at = signed_in(AppTest.from_file(APP, default_timeout=TIMEOUT), role)
     if lang:
         at.query_params["lang"] = lang
     for k, v in params.items():
@@ -84,7 +107,7 @@ def frames(at: AppTest) -> list[pd.DataFrame]:
 @pytest.mark.parametrize("lang", ["ro", "en", "ru"])
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_in_each_language(db, page, lang):
-    at = run(page, lang)
+    at = run(page, lang, role="admin" if page in ADMIN_PAGES else None)
     assert at.session_state["lang"] == lang
     title = at.title[0].value
     from tipdash import i18n
@@ -231,7 +254,7 @@ def test_timeline_lists_undated_activities_and_draws_periods(db):
 def test_import_page_dry_run_then_import(db, tmp_path):
     bad = make_report_workbook(tmp_path, name="bad.xlsx", **{**report_sheets("Nowhereville", 2023)})
     good = make_report_workbook(tmp_path, name="orhei_2023.xlsx", **report_sheets("Orhei", 2023))
-    at = run("import", "en")
+    at = run("import", "en", role="admin")
     up = at.get("file_uploader")[0]
     up.set_value([("bad.xlsx", bad.read_bytes(), "application/octet-stream"),
                   ("orhei_2023.xlsx", good.read_bytes(), "application/octet-stream")])
@@ -248,6 +271,7 @@ def test_import_page_dry_run_then_import(db, tmp_path):
     assert "Files imported: 1." in texts(at)
     hist = store.history(store.Store(db))
     assert len(hist) == before + 1 and (hist["year"] == 2023).any()
+    assert set(hist.loc[hist["year"] == 2023, "imported_by"]) == {ADMIN[0]}   # the signed-in user
     # the new year appears in the filters at once (cache keyed on the database version)
     at.switch_page("pages/map.py").run()
     assert 2023 in at.selectbox(key="year").options or "2023" in at.selectbox(key="year").options

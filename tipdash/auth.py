@@ -3,6 +3,8 @@
 Users live in a local TOML file outside git (`config/users.toml`, or `$TIPDASH_CONFIG_DIR/users.toml`)
 with argon2id hashes. Settings (`tipdash.toml` in the same folder) say whether anonymous visitors
 may read the public aggregates and whether analysts may download unsuppressed victim figures.
+Where an OpenID Connect provider signs people in instead, the ``[oidc]`` table of users.toml maps
+their e-mail address to a role (`oidc_role`). Both ways end in the same check, `allowed`.
 """
 from __future__ import annotations
 
@@ -94,17 +96,50 @@ def allowed(role: str | None, permission: str, settings: Settings | None = None)
     return _RANK[role] >= _RANK[PERMISSIONS[permission]]
 
 
-def load_users(path: Path | None = None) -> dict[str, dict]:
-    path = path or users_path()
+def _load_file(path: Path) -> dict:
     if not path.exists():
         return {}
-    return tomllib.loads(path.read_text(encoding="utf-8")).get("users", {})
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def load_users(path: Path | None = None) -> dict[str, dict]:
+    return _load_file(path or users_path()).get("users", {})
+
+
+def load_oidc(path: Path | None = None) -> dict[str, str]:
+    """The ``[oidc]`` table of users.toml: e-mail address (as the provider gives it) -> role."""
+    table = _load_file(path or users_path()).get("oidc", {})
+    return {str(k): str(v) for k, v in table.items() if isinstance(v, str)}
+
+
+def oidc_role(email: str | None, path: Path | None = None) -> str | None:
+    """The role of someone signed in through the OpenID Connect provider, or None.
+
+    E-mail addresses match case-insensitively; an address that is not listed, or listed with
+    something that is not a role, gets no role (the visitor stays anonymous)."""
+    if not email or not isinstance(email, str):
+        return None
+    wanted = email.strip().lower()
+    for listed, role in load_oidc(path).items():
+        if listed.strip().lower() == wanted:
+            return role if role in ROLES else None
+    return None
+
+
+def _toml_str(text: str) -> str:
+    import json
+
+    return json.dumps(text)  # a JSON string (ASCII, escaped) is a valid TOML basic string
 
 
 def _write_users(users: dict[str, dict], path: Path) -> None:
+    oidc = load_oidc(path)  # kept as it is: `users add/remove` must not drop the e-mail -> role table
     lines = ["# tipdash users (argon2id hashes). Keep this file out of git.", ""]
     for name in sorted(users):
         lines += [f'[users."{name}"]', f'role = "{users[name]["role"]}"', f'hash = "{users[name]["hash"]}"', ""]
+    if oidc:
+        lines += ["# OpenID Connect sign-in: e-mail address = role", "[oidc]"]
+        lines += [f"{_toml_str(email)} = {_toml_str(role)}" for email, role in sorted(oidc.items())] + [""]
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text("\n".join(lines), encoding="utf-8")

@@ -1,4 +1,4 @@
-"""The one tipdash module that imports streamlit.
+"""The streamlit-importing helpers every page shares (with ui_auth.py: sign-in, ui_map.py: the map).
 
 It holds what every page shares: the cached Store handle (built from ``data/seed`` on first
 use when the database is missing), query results cached on ``store.version``, the sidebar
@@ -8,11 +8,10 @@ downloads, and the figures. Pages only lay out widgets and call these helpers.
 from __future__ import annotations
 
 import importlib
-import math
 import numbers
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -30,6 +29,7 @@ PAGES: dict[str, tuple[str, str, str]] = {
     "victims": ("pages/victims.py", "page.victims", ":material/group:"),
     "reporting": ("pages/reporting.py", "page.reporting", ":material/fact_check:"),
     "import": ("pages/import.py", "page.import", ":material/upload_file:"),
+    "audit": ("pages/audit.py", "page.audit", ":material/policy:"),
     "about": ("pages/about.py", "page.about", ":material/info:"),
 }
 
@@ -40,6 +40,7 @@ PAGE_FILTERS: dict[str, tuple[str, ...]] = {
     "victims": ("year", "units"),
     "reporting": ("year",),
     "import": (),
+    "audit": (),
     "about": (),
 }
 
@@ -81,6 +82,17 @@ def page_guard() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def require(permission: str) -> None:
+    """The guard at the top of every page: without ``permission`` (see ``tipdash.auth``) show the
+    sign-in prompt and stop, so a page reached by its URL never shows its data."""
+    from tipdash import ui_auth
+
+    page_guard()
+    if not ui_auth.allowed(permission):
+        ui_auth.prompt()
+        st.stop()
 
 
 # ---------------------------------------------------------------------------- store & cache
@@ -264,8 +276,9 @@ def _sync_url(key: str, value: list[str] | str | None) -> None:
         del st.query_params[key]
 
 
-def sidebar_filters(page: str) -> Filters:
-    """Create the shared filters in the sidebar (called once per run, by app.py).
+def sidebar_filters(page: str | None) -> Filters:
+    """Create the shared filters in the sidebar (called once per run, by app.py; ``page`` None =
+    only the language, for a page the visitor may not open).
 
     ``lang``, ``year`` and ``years`` use ``bind="query-params"`` (their URL value is the code or
     the year itself). ``indicator`` and ``units`` show translated labels, and a bound widget
@@ -438,183 +451,26 @@ def national_row(year: int, indicator: str) -> dict[str, Any]:
     return row.iloc[0].to_dict() if len(row) else {}
 
 
-# ---------------------------------------------------------------------------- map
-
-#: status categories of the map, each drawn as its own trace with its own legend entry
-STATUS_STYLE: dict[str, dict[str, Any]] = {
-    "zero": {"fill": "#ffffff", "line": "#1a1a1a", "width": 1.4, "label": "page.map.legend.zero"},
-    "suppressed": {"fill": "#e08a2c", "line": "#ffffff", "width": 0.8, "label": "page.map.legend.suppressed"},
-    "not_given": {"fill": "#efe3c4", "line": "#b9a77a", "width": 0.8, "label": "page.map.legend.not_given"},
-    "not_reported": {"fill": "#d0d0d0", "line": "#ffffff", "width": 0.8, "label": "page.map.legend.not_reported"},
-    "left_bank": {"fill": "#8a8a8a", "line": "#ffffff", "width": 0.8, "label": "page.map.legend.left_bank"},
-    "decrease": {"fill": "#c0504d", "line": "#ffffff", "width": 0.8, "label": "page.map.legend.decrease"},
-    "no_change": {"fill": "#ffffff", "line": "#1a1a1a", "width": 1.8, "label": "page.map.legend.no_change"},
-    "increase": {"fill": "#2f7d4f", "line": "#ffffff", "width": 0.8, "label": "page.map.legend.increase"},
-    "not_comparable": {"fill": "#efe3c4", "line": "#b9a77a", "width": 0.8, "label": "page.map.legend.not_comparable"},
-}
-#: sequential classes (light -> dark blue); the lightest is clearly blue, never white or grey
-CLASS_COLOURS = ["#9cc3e4", "#6aa5d6", "#3f83c4", "#1f60a8", "#0b3d7a"]
-LEFT_BANK = "MD-SN"
-
-
-def _classes(values: list[float], n_max: int = 5) -> list[tuple[float, float]]:
-    """(low, high) integer classes over the positive values: one per value when few, else quantiles."""
-    vals = sorted({float(v) for v in values})
-    if not vals:
-        return []
-    if len(vals) <= n_max:
-        return [(v, v) for v in vals]
-    qs = pd.Series(vals).quantile([i / n_max for i in range(1, n_max)]).tolist()
-    edges = [vals[0]] + sorted({math.floor(q) for q in qs if vals[0] <= math.floor(q) < vals[-1]}) + [vals[-1]]
-    out = []
-    lo = edges[0]
-    for hi in edges[1:]:
-        if hi < lo:
-            continue
-        out.append((lo, hi))
-        lo = math.floor(hi) + 1
-    return out
-
-
-def _class_label(lo: float, hi: float) -> str:
-    def s(x):
-        return str(int(x)) if float(x).is_integer() else f"{x:g}"
-    return s(lo) if lo == hi else f"{s(lo)}–{s(hi)}"
-
-
-def map_categories(df: pd.DataFrame, indicator: str, *, change: bool = False) -> pd.DataFrame:
-    """One row per drawn unit: ``code, category, value_text, status_text``.
-
-    ``df`` is ``unit_year`` (victims already protected) or ``change`` for ``change=True``.
-    Categories: ``class_<i>`` (numbers > 0), zero, suppressed, not_given (reported, figure
-    blank), not_reported, left_bank; in change mode decrease/no_change/increase/not_comparable."""
-    from tipdash import geo, privacy
-
-    lg = lang()
-    rows = []
-    by_code = {r["code"]: r for r in df.to_dict("records")}
-    positives = []
-    col = f"{indicator}_change" if change else indicator
-    for code in geo.drawn_codes():
-        r = by_code.get(code)
-        if r is None:
-            rows.append((code, "left_bank" if code == LEFT_BANK else "not_reported", "", t("common.no_commission")))
-            continue
-        status = r.get("reporting_status")
-        status_text = i18n.vocab_label("reporting_status", status, lg)
-        v = r.get(col)
-        approx = bool(r.get(f"{indicator}_approx")) if not is_na(r.get(f"{indicator}_approx")) else False
-        if status == "not_reported":
-            rows.append((code, "not_reported", t("common.not_reported"), status_text))
-        elif is_na(v):
-            rows.append((code, "not_comparable" if change else "not_given", t("common.not_reported"), status_text))
-        elif privacy.is_suppressed(v):
-            rows.append((code, "suppressed", str(v), status_text))
-        elif change:
-            f = float(v)
-            cat = "increase" if f > 0 else ("decrease" if f < 0 else "no_change")
-            rows.append((code, cat, f"{'+' if f > 0 else ''}{fmt_number(v)}", status_text))
-        elif float(v) == 0:
-            rows.append((code, "zero", "0", status_text))
-        else:
-            positives.append(float(v))
-            rows.append((code, float(v), fmt_number(v, approx), status_text))
-    classes = _classes(positives)
-    out = []
-    for code, cat, value_text, status_text in rows:
-        if isinstance(cat, float):
-            idx = next(i for i, (lo, hi) in enumerate(classes) if cat <= hi)
-            cat = f"class_{idx}"
-        out.append({"code": code, "category": cat, "value_text": value_text, "status_text": status_text})
-    res = pd.DataFrame(out)
-    res.attrs["classes"] = classes
-    return res
-
-
-def map_figure(cats: pd.DataFrame, indicator: str, *, highlight: Iterable[str] = (), height: int = 620,
-               legend_title: str | None = None):
-    """Choropleth (maplibre, no tiles) with one trace per class / status and its own legend entry."""
-    import plotly.graph_objects as go
-
-    from tipdash import geo
-
-    lg = lang()
-    gj = geo.load_geojson()
-    classes = cats.attrs.get("classes", [])
-    n = len(classes)
-    palette = CLASS_COLOURS if n >= len(CLASS_COLOURS) else [
-        CLASS_COLOURS[round(i * (len(CLASS_COLOURS) - 1) / max(n - 1, 1))] for i in range(n)]
-    order = [f"class_{i}" for i in range(n)] + list(STATUS_STYLE)
-    highlight = set(highlight)
-    fig = go.Figure()
-    for cat in order:
-        part = cats[cats["category"] == cat]
-        if part.empty:
-            continue
-        if cat.startswith("class_"):
-            i = int(cat.split("_")[1])
-            fill, line, width = palette[i], "#ffffff", 0.8
-            label = _class_label(*classes[i])
-        else:
-            style = STATUS_STYLE[cat]
-            fill, line, width, label = style["fill"], style["line"], style["width"], t(style["label"])
-        codes = part["code"].tolist()
-        names = [i18n.unit_name(c, lg) for c in codes]
-        opacity = [1.0 if not highlight or c in highlight else 0.35 for c in codes]
-        part_gj = {"type": "FeatureCollection",
-                   "features": [feat for feat in gj["features"] if feat["properties"]["code"] in set(codes)]}
-        fig.add_trace(go.Choroplethmap(
-            geojson=part_gj, featureidkey=geo.FEATURE_ID_KEY, locations=codes, z=[1] * len(codes),
-            colorscale=[[0, fill], [1, fill]], zmin=0, zmax=1, showscale=False,
-            marker={"line": {"color": line, "width": width}, "opacity": opacity},
-            name=label, legendgroup=cat, showlegend=True,
-            customdata=list(zip(names, part["value_text"], part["status_text"])),
-            hovertemplate="<b>%{customdata[0]}</b><br>" + i18n.indicator_label(indicator, lg)
-            + ": %{customdata[1]}<br>%{customdata[2]}<extra></extra>",
-        ))
-    minx, miny, maxx, maxy = geo.bounds()
-    lat, lon = geo.center()
-    fig.update_layout(
-        map={"style": "white-bg", "center": {"lat": lat, "lon": lon}, "zoom": fit_zoom(geo.bounds(), height - 20, 520)},
-        height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        legend={"title": {"text": legend_title or i18n.indicator_label(indicator, lg)},
-                "x": 0.01, "xanchor": "left", "y": 0.99, "yanchor": "top",
-                # light grey, so that the white swatch of "0 (reported zero)" shows
-                "bgcolor": "#e8ecf0", "bordercolor": "#b8c0c8", "borderwidth": 1,
-                "itemclick": False, "itemdoubleclick": False},
-        clickmode="event+select", dragmode=False,
-    )
-    return fig
-
-
-def fit_zoom(bounds: tuple[float, float, float, float], height_px: int, width_px: int) -> float:
-    """The web-mercator zoom that fits ``bounds`` (lon/lat) into height x width pixels (512-px tiles)."""
-    minx, miny, maxx, maxy = bounds
-
-    def y(lat):
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    dy = (y(maxy) - y(miny)) / (2 * math.pi)
-    dx = (maxx - minx) / 360
-    z_h = math.log2(height_px / (512 * dy))
-    z_w = math.log2(width_px / (512 * dx))
-    return round(min(z_h, z_w) - 0.05, 2)
-
-
 # ---------------------------------------------------------------------------- profile
 
 PROFILE_SECTIONS = ("summary", "sessions", "topics", "activities", "trainings", "victims", "partners",
                     "challenges", "submissions")
+#: sections shown only with the ``view_profile_detail`` permission (analysts and admins)
+PROFILE_DETAIL = ("partners", "challenges", "submissions")
 
 
 def unit_profile(code: str, year: int) -> None:
-    """The profile of one commission for one year: every section as a table with downloads."""
-    from tipdash import privacy
+    """The profile of one commission for one year: every section as a table with downloads
+    (partners, challenges and the submitted files only for roles with ``view_profile_detail``)."""
+    from tipdash import privacy, ui_auth
 
     prof = data("unit_profile", code, year)
     st.subheader(t("page.profile.title", unit=unit_name(code), year=year))
+    detail = ui_auth.allowed("view_profile_detail")
     empty = []
     for section in PROFILE_SECTIONS:
+        if section in PROFILE_DETAIL and not detail:
+            continue
         df = prof.get(section)
         if df is None or len(df) == 0:
             empty.append(t(f"page.profile.{section}"))
@@ -629,6 +485,9 @@ def unit_profile(code: str, year: int) -> None:
               key=f"profile_{section}")
     if empty:
         st.caption(t("page.profile.not_reported", sections=", ".join(empty)))
+    if not detail:
+        st.caption(t("page.profile.detail_signed_in",
+                     sections=", ".join(t(f"page.profile.{s}") for s in PROFILE_DETAIL)))
 
 
 def _summary_rows(summary: pd.DataFrame) -> pd.DataFrame:

@@ -4,6 +4,7 @@ driven by Playwright with Debian's Chromium. Every request is recorded; any host
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -22,6 +23,9 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+#: the accounts of the e2e server's users.toml
+ADMIN = ("ana.admin", "admin password 1")
+ANALYST = ("ion.analyst", "analyst password 1")
 
 
 
@@ -45,12 +49,30 @@ def e2e_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app_url(e2e_db, tmp_path_factory):
+def e2e_config(tmp_path_factory) -> Path:
+    """TIPDASH_CONFIG_DIR of the e2e server: users.toml with an admin and an analyst, default settings
+    (tests that change config/tipdash.toml restore it; the server re-reads it on every run)."""
+    from tipdash import auth
+
+    cfg = tmp_path_factory.mktemp("e2e_config")
+    auth.add_user(ADMIN[0], "admin", ADMIN[1], path=cfg / "users.toml")
+    auth.add_user(ANALYST[0], "analyst", ANALYST[1], path=cfg / "users.toml")
+    return cfg
+
+
+@pytest.fixture(scope="session")
+def app_url(e2e_db, e2e_config, tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (/usr/bin/chromium)")
+    with serve(e2e_db, e2e_config, tmp_path_factory.mktemp("e2e_log") / "streamlit.log") as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serve(db: Path, config_dir: Path, log_path: Path):
+    """`streamlit run app.py` on a free port of 127.0.0.1 against ``db``; yields its URL."""
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("e2e_log") / "streamlit.log"
-    env = {**os.environ, "TIPDASH_DB": str(e2e_db)}
+    env = {**os.environ, "TIPDASH_DB": str(db), "TIPDASH_CONFIG_DIR": str(config_dir)}
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
@@ -145,3 +167,22 @@ def wait_idle(pg, timeout: float = 30_000) -> None:
     pg.wait_for_selector(IDLE, timeout=timeout)
     pg.wait_for_function(RENDERED, timeout=timeout)
     pg.wait_for_selector(IDLE, timeout=timeout)
+
+
+def sign_in(pg, name: str, password: str) -> None:
+    """Sign in with the sidebar form (the session then lives until a reload: navigate with nav_to)."""
+    form = pg.locator("[data-testid='stSidebar'] [data-testid='stForm']")
+    form.locator("input[type='text']").fill(name)
+    form.locator("input[type='password']").fill(password)
+    form.get_by_test_id("stBaseButton-primaryFormSubmit").click()
+    wait_idle(pg)
+    pg.wait_for_selector("[data-testid='stSidebar'] [data-testid='stMarkdownContainer'] code", timeout=20_000)
+
+
+def nav_to(pg, page_id: str) -> None:
+    """Open a page through the sidebar navigation (same Streamlit session, unlike goto)."""
+    href = "" if page_id == "map" else page_id
+    link = pg.locator(f"[data-testid='stSidebarNav'] a[href='{pg.base_url}/{href}']")
+    link.click()
+    pg.wait_for_url(f"**/{href}*")
+    wait_idle(pg)

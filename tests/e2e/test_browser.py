@@ -8,12 +8,13 @@ import io
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, wait_idle
+from tests.e2e.conftest import ADMIN, ARTIFACTS, nav_to, sign_in, wait_idle
 from tipdash import geo, i18n, ui
 
 pytestmark = pytest.mark.e2e
 
-PAGES = ["map", "timeline", "victims", "reporting", "import", "about"]
+PAGES = ["map", "timeline", "victims", "reporting", "import", "audit", "about"]
+ADMIN_PAGES = {"import", "audit"}   # reached after signing in as an admin (tests/e2e/test_security.py: the rest)
 
 MAP_READY = """() => {
   const gd = document.querySelector('.js-plotly-plot');
@@ -58,7 +59,12 @@ def screenshot(pg, name: str, is_map: bool = False) -> None:
 
 
 def _render(pg, page, lang):
-    open_page(pg, page, lang)
+    if page in ADMIN_PAGES:
+        open_page(pg, "map", lang)
+        sign_in(pg, *ADMIN)
+        nav_to(pg, page)
+    else:
+        open_page(pg, page, lang)
     assert_no_exception(pg)
     main = pg.inner_text("[data-testid='stMain']")
     assert i18n.t(f"page.{page}.title", lang) in main
