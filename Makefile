@@ -30,5 +30,9 @@ test: setup
 test-fast: setup
 	$(BIN)/python -m pytest -m "not e2e"
 
+# Benchmarks at scale (bench/README.md); `bench/run.py --quick` is the smoke configuration.
+bench: setup
+	$(BIN)/python bench/run.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,153 @@
+"""Script run time of every page with AppTest, cold and warm, against a bare page drawing the same
+precomputed figures and tables. Run in a fresh process with TIPDASH_DB set:
+
+    pages_bench.py RUNS WORKDIR
+
+Prints one JSON object: per page the cold/warm run times (ms), the bare page's warm time, the bytes
+of every element the page sends (serialised protobuf, as Streamlit puts it on the websocket) and
+the map figure's JSON size. WORKDIR receives `bare_<page>.pkl` (the precomputed content) and
+`map_figure.json` (for the browser benchmark).
+"""
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import sys
+import time
+from pathlib import Path
+
+from common import ROOT, self_hwm_mb, summary
+
+os.environ.setdefault("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "full")
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+APP = str(ROOT / "app.py")
+BARE = str(ROOT / "bench" / "bare_page.py")
+TIMEOUT = 300
+
+
+def pages() -> list[str]:
+    from tipdash import ui
+
+    return list(ui.PAGES)
+
+
+def elements(at: AppTest) -> list:
+    """Every element (leaf node with a proto) of the rendered tree, main area and sidebar."""
+    out, stack = [], [at._tree]
+    while stack:
+        node = stack.pop()
+        children = getattr(node, "children", None)
+        if children:
+            stack.extend(children.values())
+        elif getattr(node, "proto", None) is not None:
+            out.append(node)
+    return out
+
+
+def proto_bytes(at: AppTest) -> int:
+    return sum(e.proto.ByteSize() for e in elements(at))
+
+
+def clear_caches() -> None:
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def errors(at: AppTest) -> list[str]:
+    return [str(e.value)[:500] for e in at.exception]
+
+
+def timed_run(at: AppTest) -> float:
+    t = time.perf_counter()
+    at.run()
+    return (time.perf_counter() - t) * 1000
+
+
+def content(at: AppTest) -> dict:
+    """The figures and tables the page drew, for the bare page to draw again."""
+    figs, frames = [], []
+    for e in elements(at):
+        kind = getattr(e, "type", None) or type(e).__name__
+        if kind == "plotly_chart":
+            figs.append({"spec": e.proto.spec, "config": e.proto.config})
+        elif kind in ("dataframe", "arrow_data_frame"):
+            try:
+                frames.append(e.value)
+            except Exception:  # noqa: BLE001 -- a table AppTest cannot decode is left out
+                pass
+    return {"figures": figs, "frames": frames}
+
+
+def sign_in(at: AppTest) -> None:
+    """Sign the session in as the bench admin (BENCH_USER in $TIPDASH_CONFIG_DIR/users.toml), the
+    role that sees every page; without BENCH_USER the pages run anonymously."""
+    user = os.environ.get("BENCH_USER")
+    if not user:
+        return
+    from tipdash import ui_auth
+
+    at.session_state[ui_auth.USER] = user
+    at.session_state[ui_auth.ROLE] = "admin"
+    at.session_state[ui_auth.AT] = time.time()
+    at.session_state[ui_auth.VIA] = "password"
+
+
+def bench_page(page: str, runs: int, workdir: Path) -> dict:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    sign_in(at)
+    at.run()                                           # lands on the default page (map)
+    if page != "map":
+        at.switch_page(f"pages/{page}.py").run()
+    res: dict = {"errors": errors(at)}
+    cold = []
+    for _ in range(runs):
+        clear_caches()
+        cold.append(timed_run(at))
+    timed_run(at)                                      # one more to be sure every cache is filled
+    got = content(at)
+    bare_path = workdir / f"bare_{page}.pkl"
+    bare_path.write_bytes(pickle.dumps(got))
+    os.environ["BENCH_BARE"] = str(bare_path)
+    bt = AppTest.from_file(BARE, default_timeout=TIMEOUT)
+    bt.run()
+    bt.run()
+    warm, bare = [], []
+    for _ in range(runs):                              # interleaved: load on the machine hits both
+        warm.append(timed_run(at))
+        bare.append(timed_run(bt))
+    res["errors"] += errors(at)
+    res["cold_ms"], res["warm_ms"], res["bare_warm_ms"] = summary(cold), summary(warm), summary(bare)
+    res["payload_bytes"] = proto_bytes(at)
+    res["elements"] = len(elements(at))
+    res["figures"], res["tables"] = len(got["figures"]), len(got["frames"])
+    if page == "map" and got["figures"]:
+        spec = got["figures"][0]["spec"]
+        res["map_figure_json_bytes"] = len(spec.encode("utf-8"))
+        (workdir / "map_figure.json").write_text(json.dumps(got["figures"][0]), encoding="utf-8")
+    res["bare_errors"] = errors(bt)
+    res["bare_payload_bytes"] = proto_bytes(bt)
+    res["vs_bare"] = (round(res["warm_ms"]["median"] / res["bare_warm_ms"]["median"], 2)
+                      if res["bare_warm_ms"]["median"] else None)
+    return res
+
+
+def main(runs: int, workdir: str) -> dict:
+    work = Path(workdir)
+    work.mkdir(parents=True, exist_ok=True)
+    out = {"pages": {}}
+    for page in pages():
+        try:
+            out["pages"][page] = bench_page(page, runs, work)
+        except Exception as exc:  # noqa: BLE001 -- one broken page must not hide the others
+            out["pages"][page] = {"errors": [f"{type(exc).__name__}: {exc}"[:500]]}
+    out["peak_rss_mb"] = self_hwm_mb()
+    return out
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(int(sys.argv[1]), sys.argv[2])))
