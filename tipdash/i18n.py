@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -61,27 +62,36 @@ INDICATORS: tuple[str, ...] = (
 NATIONAL = "MD"
 
 _lock = threading.Lock()
-_cache: dict[str, tuple[float, dict[str, str]]] = {}
+_cache: dict[str, tuple[int, dict[str, str], float]] = {}  # lang -> (mtime_ns, catalogue, checked at)
 
 
 def _path(lang: str) -> Path:
     return LOCALES_DIR / f"{lang}.json"
 
 
+RECHECK_SECONDS = 2.0  # a lookup costs a dict access; the file's mtime is looked at most this often
+
+
 def catalogue(lang: str) -> dict[str, str]:
-    """The catalogue of ``lang`` (a dict; do not mutate).  Reloaded when the file changes.
+    """The catalogue of ``lang`` (a dict; do not mutate).  Reloaded when the file changes
+    (checked at most every RECHECK_SECONDS: pages make thousands of lookups per run).
 
     A missing or unreadable file gives an empty catalogue (lookups then fall back)."""
     lang = normalise_lang(lang)
+    now = time.monotonic()
+    with _lock:
+        hit = _cache.get(lang)
+        if hit is not None and now - hit[2] < RECHECK_SECONDS:
+            return hit[1]
     p = _path(lang)
     try:
         mtime = p.stat().st_mtime_ns
     except OSError:
         return {}
-    with _lock:
-        hit = _cache.get(lang)
-        if hit is not None and hit[0] == mtime:
-            return hit[1]
+    if hit is not None and hit[0] == mtime:
+        with _lock:
+            _cache[lang] = (mtime, hit[1], now)
+        return hit[1]
     try:
         with p.open(encoding="utf-8") as f:
             data = json.load(f)
@@ -91,7 +101,7 @@ def catalogue(lang: str) -> dict[str, str]:
     except (OSError, ValueError):
         data = {}
     with _lock:
-        _cache[lang] = (mtime, data)
+        _cache[lang] = (mtime, data, now)
     return data
 
 
@@ -254,6 +264,7 @@ def dump_catalogue(path: os.PathLike | str, data: Mapping[str, str]) -> None:
     with tmp.open("w", encoding="utf-8", newline="\n") as f:
         json.dump(dict(data), f, ensure_ascii=False, indent=1, sort_keys=True)
     os.replace(tmp, path)
+    clear_cache()
 
 
 def placeholders(text: str) -> set[str]:

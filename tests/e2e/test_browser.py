@@ -133,11 +133,11 @@ def test_csv_download_equals_the_table_on_screen(page):
     grid.scroll_into_view_if_needed()
     grid.hover()
     # what is on screen: the grid's own export of the table it shows ...
-    with page.expect_download() as shown_dl:
+    with page.expect_download(timeout=90_000) as shown_dl:
         grid.get_by_role("button", name="Download as CSV").click()
     shown = list(csv.reader(io.StringIO(open(shown_dl.value.path(), encoding="utf-8-sig").read())))
     # ... and ours (tipdash.exports): BOM, line 1 the provenance, then the header and the rows
-    with page.expect_download() as ours_dl:
+    with page.expect_download(timeout=90_000) as ours_dl:
         page.get_by_role("button", name="Download CSV").first.click()
     assert ours_dl.value.suggested_filename == "tipdash_indicators_2022_en.csv"
     raw = open(ours_dl.value.path(), "rb").read()

@@ -135,8 +135,11 @@ def test_admin_unsuppressed_download_is_raw_and_audited(page, e2e_db):
     open_page(page, "victims", "en", "&year=2021")
     sign_in(page, *ADMIN)
     before = len(events(e2e_db))
-    with page.expect_download() as dl:
-        page.get_by_role("button", name=i18n.t("page.victims.unsuppressed_download", "en")).click()
+    button = page.get_by_role("button", name=i18n.t("page.victims.unsuppressed_download", "en"))
+    button.wait_for(state="visible", timeout=60_000)
+    wait_idle(page)
+    with page.expect_download(timeout=90_000) as dl:  # generous: CI machines may be loaded
+        button.click()
     assert dl.value.suggested_filename == "tipdash_victims_unsuppressed_2021_en.csv"
     text = open(dl.value.path(), encoding="utf-8-sig").read()
     first, *rows = text.splitlines()
