@@ -438,11 +438,18 @@ def protected_value(v: Any):
     return privacy.protect_value(int(v))
 
 
-def national(year: int) -> pd.DataFrame:
-    """``indicators.national`` with the victims row protected (privacy.protect_national)."""
+@st.cache_data(show_spinner=False, max_entries=64)
+def _protected_national(path: str, version: Any, year: int) -> pd.DataFrame:
     from tipdash import privacy
 
     return privacy.protect_national(data("national", year))
+
+
+def national(year: int) -> pd.DataFrame:
+    """``indicators.national`` with the victims row protected (privacy.protect_national), once per
+    published database rather than once per metric."""
+    s = get_store()
+    return _protected_national(str(s.path), s.version, year)
 
 
 def national_row(year: int, indicator: str) -> dict[str, Any]:
