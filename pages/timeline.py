@@ -81,18 +81,21 @@ if f.units:
     per = per[per["unit_code"].isin(f.units) | (per["unit_code"] == "MD")]
 dated = per.dropna(subset=["start_date", "end_date"]) if len(per) else per
 if len(dated):
-    g = dated.copy()
+    # one bar per period, however many commissions share it (20 years × 35 units would be thousands)
+    g = (dated.groupby(["kind", "name", "start_date", "end_date"], as_index=False, sort=False)
+         .agg(units=("unit_code", list), count=("count", "sum")))
     g["kind_label"] = [i18n.vocab_label("period_kind", k, lang) for k in g["kind"]]
     g["name"] = [html.escape(str(n)) for n in g["name"]]     # plotly reads a little HTML in texts
     g["label"] = [n if len(n) <= 60 else n[:57] + "…" for n in g["name"]]
-    g["who"] = [ui.t("common.national_level") if c == "MD" else ui.unit_name(c) for c in g["unit_code"]]
+    g["who"] = [", ".join(ui.t("common.national_level") if c == "MD" else ui.unit_name(c) for c in us)
+                if len(us) <= 3 else ui.t("page.timeline.n_units", n=len(us)) for us in g["units"]]
     g["count_text"] = [ui.fmt_number(c) for c in g["count"]]
     fig = px.timeline(g, x_start="start_date", x_end="end_date", y="label", color="kind_label",
                       hover_name="name", hover_data={"who": True, "count_text": True, "label": False,
                                                      "kind_label": False},
                       labels={"who": i18n.column_label("unit", lang), "count_text": i18n.column_label("count", lang),
                               "kind_label": "", "label": "", "start_date": "", "end_date": ""},
-                      height=140 + 46 * len(g))
+                      height=140 + 46 * g["label"].nunique())
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(tickformat="%m.%Y")
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend_title_text="")
