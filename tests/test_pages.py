@@ -328,3 +328,11 @@ def test_small_victim_counts_are_hidden_on_the_map_and_in_the_table(db):
     assert victims["MD-CA"] in ("<5", "x")
     assert not [v for v in frames(at)[0]["Victims"] if re.fullmatch(r"[1-4]", str(v))]
     assert {m.label: m.value for m in at.metric}["Victims"] in ("<5", "x")
+
+
+def test_timeline_range_opens_on_the_latest_five_years():
+    from tipdash import ui
+
+    assert ui.default_range(list(range(2005, 2025))) == (2020, 2024)
+    assert ui.default_range([2021, 2022]) == (2021, 2022)
+    assert ui.default_range([2022]) == (2022, 2022)

@@ -174,6 +174,13 @@ class Filters:
         return out
 
 
+DEFAULT_RANGE_YEARS = 5  # the timeline opens on recent years; the slider reaches back to the first
+
+
+def default_range(years: list[int]) -> tuple[int, int]:
+    return years[max(0, len(years) - DEFAULT_RANGE_YEARS)], years[-1]
+
+
 def filters() -> Filters:
     """The shared filter values (pages read them from st.session_state through this)."""
     years = available_years()
@@ -183,7 +190,7 @@ def filters() -> Filters:
         year = years[-1] if years else None
     rng = ss.get("years")
     if years and (not rng or len(rng) != 2 or rng[0] not in years or rng[1] not in years):
-        rng = (years[0], years[-1])
+        rng = default_range(years)
     ind = ss.get("indicator")
     if ind not in NUMERIC:
         ind = DEFAULT_INDICATOR
@@ -303,8 +310,8 @@ def sidebar_filters(page: str | None) -> Filters:
                      bind="query-params", persist_state="session")
     if "years" in wanted and years:
         _check_bound("years", lambda raw: len(raw) == 2 and all(r in {str(y) for y in years} for r in raw),
-                     lambda: f"{years[0]}–{years[-1]}")
-        sb.select_slider(t("filter.years"), options=years, value=(years[0], years[-1]), key="years",
+                     lambda: "–".join(map(str, default_range(years))))
+        sb.select_slider(t("filter.years"), options=years, value=default_range(years), key="years",
                          bind="query-params", persist_state="session")
     if "indicator" in wanted:
         _seed_indicator()
