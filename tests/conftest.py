@@ -109,3 +109,14 @@ def report_file(tmp_path):
         sheets.update(overrides)
         return make_report_workbook(tmp_path, name=name, merge=merge, **sheets)
     return build
+
+
+def synthetic_report_sheets(unit: str, year: int) -> dict:
+    """`report_sheets` labelled SYNTHETIC wherever it can show on a page (preparer, titles, names)."""
+    sheets = report_sheets(unit, year)
+    sheets["Commission"] = [[k, "SYNTHETIC test data, not official" if k == "Prepared by" else v]
+                            for k, v in sheets["Commission"]]
+    for name, col in (("Trainings", 0), ("Campaigns", 0), ("Activities", 6), ("Sessions", 1)):
+        sheets[name] = [sheets[name][0]] + [
+            [f"SYNTHETIC {c}" if j == col and c else c for j, c in enumerate(row)] for row in sheets[name][1:]]
+    return sheets

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import make_report_workbook, report_sheets
+from tests.conftest import make_report_workbook, report_sheets, synthetic_report_sheets
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -43,7 +43,7 @@ def db(tmp_path_factory):
     path = d / "tipdash.duckdb"
     report = importer.init_db(path)
     assert report.ok, str(report)
-    wb = make_report_workbook(d, name="cahul_2021.xlsx", **report_sheets("Cahul", 2021))
+    wb = make_report_workbook(d, name="SYNTHETIC_cahul_2021.xlsx", **synthetic_report_sheets("Cahul", 2021))
     extra = importer.import_paths([wb], path, user="test")
     assert extra.ok, str(extra)
     with pytest.MonkeyPatch.context() as mp:

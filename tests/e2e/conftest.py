@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import make_report_workbook, report_sheets
+from tests.conftest import make_report_workbook, report_sheets, synthetic_report_sheets
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -43,7 +43,7 @@ def e2e_db(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("e2e_db")
     path = d / "tipdash.duckdb"
     assert importer.init_db(path).ok
-    wb = make_report_workbook(d, name="cahul_2021.xlsx", **report_sheets("Cahul", 2021))
+    wb = make_report_workbook(d, name="SYNTHETIC_cahul_2021.xlsx", **synthetic_report_sheets("Cahul", 2021))
     assert importer.import_paths([wb], path, user="e2e").ok
     return path
 
