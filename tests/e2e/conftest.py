@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import make_report_workbook, report_sheets, synthetic_report_sheets
+from tests.conftest import make_report_workbook, synthetic_report_sheets
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
