@@ -45,6 +45,35 @@ present AS (
     SELECT submission_id, string_split(sheets, ',') AS sheets
     FROM submissions WHERE sheets IS NOT NULL)"""
 
+# indicator -> (aggregate CTE of the detail rows, the figure it gives, the sheet whose presence
+# without rows means 0). Summary rows give the column of the same name (challenges: none).
+_DERIVED = {
+    "sessions": ("ses", "ses.n", "sessions"),
+    "information_activities": ("act", "coalesce(act.info, 0)", "activities"),
+    "participants": ("act", "act.participants", "activities"),
+    "trainings": ("trn", "trn.trainings", "trainings"),
+    "members_trained": ("trn", "trn.members", "trainings"),
+    "victims": ("vic", "vic.victims", "victims"),
+    "ngo_partners": ("par", "par.ngo", "partners"),
+    "challenges": ("cha", "cha.n", "challenges"),
+}
+
+
+def _figure_sql(indicator: str) -> str:
+    """reported = no -> NULL; summary -> its value; detail rows -> aggregate; sheet present -> 0."""
+    cte, expr, sheet = _DERIVED[indicator]
+    from_summary = "NULL" if indicator == "challenges" else f"sm.{indicator}"
+    return (f"CASE WHEN cur.reported IS FALSE THEN NULL WHEN cur.format = 'summary' THEN {from_summary} "
+            f"WHEN {cte}.n > 0 THEN {expr} WHEN list_contains(p.sheets, '{sheet}') THEN 0 END AS {indicator}")
+
+
+_APPROX_SQL = ("CASE WHEN cur.reported IS FALSE THEN false "
+               "WHEN cur.format = 'summary' THEN coalesce(sm.information_activities_approx, false) "
+               "ELSE coalesce(act.info_approx, false) END AS information_activities_approx")
+_FIGURE_COLUMNS = ",\n        ".join(
+    [_figure_sql(i) for i in _DERIVED if i in ("sessions", "information_activities")] + [_APPROX_SQL]
+    + [_figure_sql(i) for i in _DERIVED if i not in ("sessions", "information_activities")])
+
 # One row per current submission with its NUMERIC figures.
 _FIG = _CUR + f""",
 ses AS (SELECT submission_id, count(*) AS n FROM sessions GROUP BY submission_id),
@@ -61,40 +90,7 @@ par AS (SELECT submission_id, count(*) AS n, count(*) FILTER (WHERE kind = 'ngo'
 cha AS (SELECT submission_id, count(*) AS n FROM challenges GROUP BY submission_id),
 fig AS (
     SELECT cur.submission_id, cur.unit_code, cur.year, cur.format, cur.reported, cur.file_name,
-        CASE WHEN cur.reported IS FALSE THEN NULL
-             WHEN cur.format = 'summary' THEN sm.sessions
-             WHEN ses.n > 0 THEN ses.n
-             WHEN list_contains(p.sheets, 'sessions') THEN 0 END AS sessions,
-        CASE WHEN cur.reported IS FALSE THEN NULL
-             WHEN cur.format = 'summary' THEN sm.information_activities
-             WHEN act.n > 0 THEN coalesce(act.info, 0)
-             WHEN list_contains(p.sheets, 'activities') THEN 0 END AS information_activities,
-        CASE WHEN cur.reported IS FALSE THEN false
-             WHEN cur.format = 'summary' THEN coalesce(sm.information_activities_approx, false)
-             ELSE coalesce(act.info_approx, false) END AS information_activities_approx,
-        CASE WHEN cur.reported IS FALSE THEN NULL
-             WHEN cur.format = 'summary' THEN sm.participants
-             WHEN act.n > 0 THEN act.participants
-             WHEN list_contains(p.sheets, 'activities') THEN 0 END AS participants,
-        CASE WHEN cur.reported IS FALSE THEN NULL
-             WHEN cur.format = 'summary' THEN sm.trainings
-             WHEN trn.n > 0 THEN trn.trainings
-             WHEN list_contains(p.sheets, 'trainings') THEN 0 END AS trainings,
-        CASE WHEN cur.reported IS FALSE THEN NULL
-             WHEN cur.format = 'summary' THEN sm.members_trained
-             WHEN trn.n > 0 THEN trn.members
-             WHEN list_contains(p.sheets, 'trainings') THEN 0 END AS members_trained,
-        CASE WHEN cur.reported IS FALSE THEN NULL
-             WHEN cur.format = 'summary' THEN sm.victims
-             WHEN vic.n > 0 THEN vic.victims
-             WHEN list_contains(p.sheets, 'victims') THEN 0 END AS victims,
-        CASE WHEN cur.reported IS FALSE THEN NULL
-             WHEN cur.format = 'summary' THEN sm.ngo_partners
-             WHEN par.n > 0 THEN par.ngo
-             WHEN list_contains(p.sheets, 'partners') THEN 0 END AS ngo_partners,
-        CASE WHEN cur.reported IS FALSE OR cur.format = 'summary' THEN NULL
-             WHEN cha.n > 0 THEN cha.n
-             WHEN list_contains(p.sheets, 'challenges') THEN 0 END AS challenges
+{_FIGURE_COLUMNS}
     FROM cur
     LEFT JOIN summary sm ON sm.submission_id = cur.submission_id
     LEFT JOIN present p ON p.submission_id = cur.submission_id
