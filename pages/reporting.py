@@ -24,21 +24,16 @@ c2.metric(ui.t("page.reporting.metric_not_reported"), len(not_rep))
 c3.metric(ui.t("page.reporting.metric_no_sessions"), len(no_sess))
 c4.metric(ui.t("page.reporting.metric_met"), len(met))
 
-left, right = st.columns(2)
-with left:
-    st.subheader(ui.t("page.reporting.not_reported_title", n=len(not_rep), year=f.year))
-    if len(not_rep):
-        st.markdown(", ".join(ui.unit_name(c) for c in not_rep["code"]))
-        ui.table(not_rep.reset_index(drop=True), "not_reported", year=f.year, filters=flt, key="rep_not")
-    else:
-        st.success(ui.t("page.reporting.all_reported"))
-with right:
-    st.subheader(ui.t("page.reporting.no_sessions_title", n=len(no_sess), year=f.year))
-    if len(no_sess):
-        st.markdown(", ".join(ui.unit_name(c) for c in no_sess["code"]))
-        ui.table(no_sess.reset_index(drop=True), "reported_no_sessions", year=f.year, filters=flt, key="rep_nosess")
-    else:
-        st.success(ui.t("page.reporting.none_without_sessions"))
+lists = ((not_rep, "not_reported_title", "not_reported", "rep_not", "all_reported"),
+         (no_sess, "no_sessions_title", "reported_no_sessions", "rep_nosess", "none_without_sessions"))
+for column, (units_df, title, view, key, when_empty) in zip(st.columns(2), lists):
+    with column:
+        st.subheader(ui.t(f"page.reporting.{title}", n=len(units_df), year=f.year))
+        if len(units_df):
+            st.markdown(", ".join(ui.unit_name(c) for c in units_df["code"]))
+            ui.table(units_df.reset_index(drop=True), view, year=f.year, filters=flt, key=key)
+        else:
+            st.success(ui.t(f"page.reporting.{when_empty}"))
 
 # --- streaks --------------------------------------------------------------------------------------
 st.subheader(ui.t("page.reporting.streaks_title"))
