@@ -20,11 +20,14 @@ init: setup
 	$(BIN)/python -m tipdash init
 
 run: init
-	@echo "tipdash: open http://localhost:$(PORT) (Ctrl+C to stop)"
+		@echo "tipdash: open http://localhost:$(PORT) (Ctrl+C to stop)"
 	$(BIN)/python -m streamlit run app.py --server.headless true --server.port $(PORT) \
 		--browser.gatherUsageStats false
 
+# System programs (Chromium for the browser tests, pdftoppm for the PDF note, nginx for the replica
+# test) are installed from Debian's packages when missing, or make stops with the line to run.
 test: setup
+	@tools/system-deps.sh test chromium:chromium pdftoppm:poppler-utils nginx:nginx
 	$(BIN)/python -m pytest
 
 test-fast: setup
@@ -32,6 +35,7 @@ test-fast: setup
 
 # Benchmarks at scale (bench/README.md); `bench/run.py --quick` is the smoke configuration.
 bench: setup
+	@tools/system-deps.sh bench chromium:chromium
 	$(BIN)/python bench/run.py
 
 clean:

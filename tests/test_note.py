@@ -223,13 +223,11 @@ def test_docx_opens_and_holds_the_session_table(st):
     assert d.sections[-1].page_width > d.sections[-1].page_height  # annex in landscape
 
 
-def _require(tool: str) -> str | None:
-    """The poppler tool, or None (the caller skips) -- but in CI (CI=true, or
-    TIPDASH_REQUIRE_PDFTOPPM=1) a missing tool is a failure, never a silent skip."""
+def _require(tool: str) -> str:
+    """The poppler tool; missing is a failure, never a silent skip (`make test` installs it)."""
     path = shutil.which(tool)
-    strict = any(os.environ.get(v, "").lower() in ("1", "true", "yes") for v in ("CI", "TIPDASH_REQUIRE_PDFTOPPM"))
-    if path is None and strict:
-        pytest.fail(f"{tool} is missing: apt-get install -y poppler-utils (see .ci/run)")
+    if path is None:
+        pytest.fail(f"{tool} is missing: run tools/system-deps.sh test pdftoppm:poppler-utils (or make test)")
     return path
 
 
@@ -240,8 +238,7 @@ def test_pdf_renders_with_bundled_fonts(st, tmp_path, lang):
     assert b"DejaVuSans" in data  # embedded, not a system font
     pdf = tmp_path / "note.pdf"
     pdf.write_bytes(data)
-    if _require("pdftoppm") is None:
-        pytest.skip("pdftoppm not installed (apt-get install -y poppler-utils)")
+    _require("pdftoppm")
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")],
                    check=True, timeout=60)
     png = next(tmp_path.glob("p*.png"))

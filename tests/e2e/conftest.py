@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -20,7 +21,7 @@ from tests.conftest import make_report_workbook, synthetic_report_sheets
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"  # Debian's; tools/system-deps.sh installs it
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 #: the accounts of the e2e server's users.toml
@@ -62,8 +63,8 @@ def e2e_config(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def app_url(e2e_db, e2e_config, tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (/usr/bin/chromium)")
+    if not Path(CHROMIUM).exists():  # a failure, never a silent skip: `make test` installs it
+        pytest.fail("Chromium is missing: run tools/system-deps.sh test chromium:chromium (or make test)")
     with serve(e2e_db, e2e_config, tmp_path_factory.mktemp("e2e_log") / "streamlit.log") as url:
         yield url
 
