@@ -12,7 +12,8 @@ import openpyxl
 import pytest
 
 from tests.conftest import ROOT, ACTIVITIES_HEADER, make_report_workbook, make_summary_csv, report_sheets
-from tipdash import importer, store, template, units, vocab
+from tipdash import ingest, store, units, vocab
+from tipdash.ingest.sheet import FACT_COLUMNS
 
 SEED_CSV = ROOT / "data" / "seed" / "2022_summary.csv"
 
@@ -43,7 +44,7 @@ def counts(db) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def seed_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("seed") / "tipdash.duckdb"
-    report = importer.init_db(db)
+    report = ingest.init_db(db)
     assert report.ok, report
     return db
 
@@ -94,14 +95,14 @@ def test_seed_national_facts(seed_db):
 
 def test_init_db_keeps_an_existing_database(seed_db):
     before = seed_db.read_bytes()
-    report = importer.init_db(seed_db)
+    report = ingest.init_db(seed_db)
     assert report.ok and "exists" in str(report.files[0])
     assert seed_db.read_bytes() == before
 
 
 def test_init_db_force_rebuilds(tmp_db, report_file):
-    assert importer.import_paths([report_file()], tmp_db).ok
-    report = importer.init_db(tmp_db, force=True)
+    assert ingest.import_paths([report_file()], tmp_db).ok
+    report = ingest.init_db(tmp_db, force=True)
     assert report.ok, report
     assert scalar(tmp_db, "SELECT count(*) FROM submissions") == 36
     assert scalar(tmp_db, "SELECT count(*) FROM sessions") == 0        # the Cahul report is gone
@@ -112,7 +113,7 @@ def test_init_db_force_rebuilds(tmp_db, report_file):
 
 def test_report_rows(tmp_db, report_file):
     path = report_file()
-    report = importer.import_paths([path], tmp_db)
+    report = ingest.import_paths([path], tmp_db)
     assert report.ok and not report.warnings, report
     res = report.files[0]
     assert (res.status, res.submissions, res.rows, res.format) == ("imported", 1, 12, "report")
@@ -163,7 +164,7 @@ def test_romanian_sheets_and_headers(tmp_db, tmp_path):
         "Instrucțiuni": [["Completați …"]],
     }
     path = make_report_workbook(tmp_path, name="raport_cahul.xlsx", **sheets)
-    report = importer.import_paths([path], tmp_db)
+    report = ingest.import_paths([path], tmp_db)
     assert report.ok and not report.warnings, report
     assert scalar(tmp_db, "SELECT unit_code FROM submissions") == "MD-CA"
     assert q(tmp_db, "SELECT type, target_group FROM activities").values.tolist() == \
@@ -174,14 +175,14 @@ def test_romanian_sheets_and_headers(tmp_db, tmp_path):
 
 
 def test_national_report_is_allowed(tmp_db, report_file):
-    report = importer.import_paths([report_file(unit="Republica Moldova")], tmp_db)
+    report = ingest.import_paths([report_file(unit="Republica Moldova")], tmp_db)
     assert report.ok, report
     assert scalar(tmp_db, "SELECT unit_code FROM submissions") == units.NATIONAL
 
 
 def test_optional_sheets_may_be_absent(tmp_db, report_file):
     path = report_file(drop=["Topics", "Campaigns", "Trainings", "Victims", "Partners", "Challenges"])
-    report = importer.import_paths([path], tmp_db)
+    report = ingest.import_paths([path], tmp_db)
     assert report.ok, report
     assert counts(tmp_db)["sessions"] == 2 and counts(tmp_db)["victims"] == 0
 
@@ -190,7 +191,7 @@ def test_not_reported_report(tmp_db, tmp_path):
     path = make_report_workbook(tmp_path, name="nisporeni.xlsx",
                                 Commission=[["Unit", "Nisporeni"], ["Year", 2022], ["Reported", "nu"]],
                                 Sessions=[["Date", "Topics", "Participants"]])
-    report = importer.import_paths([path], tmp_db)
+    report = ingest.import_paths([path], tmp_db)
     assert report.ok, report
     assert scalar(tmp_db, "SELECT reported FROM submissions") is False
 
@@ -202,7 +203,7 @@ def test_summary_csv_and_approximate_counts(tmp_db, tmp_path):
             ["Orhei", 2022, "da", 0, "around 500", None, None, None, None, None],
             ["Soroca", 2022, "yes", 0, "circa 500", None, None, None, None, None],
             ["Briceni", 2022, "no", None, None, None, None, None, None, None]]
-    report = importer.import_paths([make_summary_csv(tmp_path, rows)], tmp_db)
+    report = ingest.import_paths([make_summary_csv(tmp_path, rows)], tmp_db)
     assert report.ok, report
     got = q(tmp_db, "SELECT s.unit_code, s.reported, m.* FROM submissions s JOIN summary m USING (submission_id) "
                     "ORDER BY s.row_no")
@@ -220,7 +221,7 @@ def test_summary_xlsx_sinteza_with_romanian_headers(tmp_db, tmp_path):
     path = make_report_workbook(tmp_path, name="sinteza.xlsx", Sinteza=[
         header, ["Cahul", 2023, "da", 2, None, None, None, None, None, None],
         ["Total", None, None, 2, None, None, None, None, None, None]])
-    report = importer.import_paths([path], tmp_db)
+    report = ingest.import_paths([path], tmp_db)
     assert report.ok, report
     assert any("national total" in p.message for p in report.warnings)      # the total row is skipped
     assert scalar(tmp_db, "SELECT count(*) FROM submissions") == 1
@@ -231,10 +232,10 @@ def test_summary_xlsx_sinteza_with_romanian_headers(tmp_db, tmp_path):
 
 def test_identical_reimport_is_unchanged(tmp_db, report_file, tmp_path):
     files = [report_file(), make_summary_csv(tmp_path, [["Orhei", 2022, "yes", 2] + [None] * 6])]
-    first = importer.import_paths(files, tmp_db)
+    first = ingest.import_paths(files, tmp_db)
     assert first.ok
     before = tmp_db.read_bytes()
-    again = importer.import_paths(files, tmp_db)
+    again = ingest.import_paths(files, tmp_db)
     assert again.ok
     assert [r.status for r in again.files] == ["unchanged", "unchanged"]
     ids = [r.import_id for r in first.files]
@@ -243,15 +244,15 @@ def test_identical_reimport_is_unchanged(tmp_db, report_file, tmp_path):
     assert tmp_db.read_bytes() == before
     renamed = tmp_path / "same_content_other_name.xlsx"
     renamed.write_bytes(files[0].read_bytes())
-    assert importer.import_paths([renamed], tmp_db).files[0].status == "unchanged"
+    assert ingest.import_paths([renamed], tmp_db).files[0].status == "unchanged"
 
 
 def test_supersession_history_and_revert(tmp_db, report_file, tmp_path):
     summary = make_summary_csv(tmp_path, [["Cahul", 2022, "yes", 0] + [None] * 6,
                                           ["Orhei", 2022, "yes", 2] + [None] * 6])
     cahul = report_file()
-    r1 = importer.import_paths([summary], tmp_db, user="ana")
-    r2 = importer.import_paths([cahul], tmp_db, user="ion")
+    r1 = ingest.import_paths([summary], tmp_db, user="ana")
+    r2 = ingest.import_paths([cahul], tmp_db, user="ion")
     assert r1.ok and r2.ok
     old = int(scalar(tmp_db, "SELECT submission_id FROM submissions WHERE import_id=? AND unit_code='MD-CA'",
                      [r1.files[0].import_id]))
@@ -266,7 +267,7 @@ def test_supersession_history_and_revert(tmp_db, report_file, tmp_path):
     assert scalar(tmp_db, "SELECT count(*) FROM audit WHERE action='import'") == 2
 
     # re-importing the summary: Orhei unchanged, Cahul's summary row supersedes the report
-    r3 = importer.import_paths([summary], tmp_db)
+    r3 = ingest.import_paths([summary], tmp_db)
     assert r3.files[0].status == "imported" and r3.files[0].submissions == 1
     assert "1 unit-years unchanged" in str(r3.files[0])
     newest = int(scalar(tmp_db, "SELECT submission_id FROM submissions WHERE import_id=?", [r3.files[0].import_id]))
@@ -279,7 +280,7 @@ def test_supersession_history_and_revert(tmp_db, report_file, tmp_path):
     assert scalar(tmp_db, "SELECT submission_id FROM submissions WHERE status='current' AND unit_code='MD-CA'") \
         == old
     # after a revert, importing the reverted file again makes it current again
-    r4 = importer.import_paths([cahul], tmp_db)
+    r4 = ingest.import_paths([cahul], tmp_db)
     assert r4.files[0].status == "imported"
     assert scalar(tmp_db, "SELECT import_id FROM submissions WHERE status='current' AND unit_code='MD-CA'") \
         == r4.files[0].import_id
@@ -293,7 +294,7 @@ def test_non_strict_batch_writes_valid_files_together(tmp_db, report_file, monke
     calls = []
     real = store.write
     monkeypatch.setattr(store, "write", lambda *a, **k: (calls.append(a), real(*a, **k))[1])
-    report = importer.import_paths([good1, bad, good2], tmp_db)
+    report = ingest.import_paths([good1, bad, good2], tmp_db)
     assert not report.ok
     assert [r.status for r in report.files] == ["imported", "rejected", "imported"]
     assert len(calls) == 1                                             # one atomic publish
@@ -301,42 +302,42 @@ def test_non_strict_batch_writes_valid_files_together(tmp_db, report_file, monke
 
 
 def test_strict_batch_rejects_everything(tmp_db, report_file):
-    assert importer.import_paths([report_file(name="base.xlsx", unit="Soroca")], tmp_db).ok
+    assert ingest.import_paths([report_file(name="base.xlsx", unit="Soroca")], tmp_db).ok
     before = tmp_db.read_bytes()
     files = [report_file(name="a.xlsx", unit="Cahul"), report_file(name="b.xlsx", unit="Atlantida")]
-    report = importer.import_paths(files, tmp_db, strict=True)
+    report = ingest.import_paths(files, tmp_db, strict=True)
     assert not report.ok
     assert [r.status for r in report.files] == ["rejected", "rejected"]
     assert "strict" in report.files[0].message
     assert tmp_db.read_bytes() == before
-    ok = importer.import_paths(files[:1], tmp_db, strict=True)
+    ok = ingest.import_paths(files[:1], tmp_db, strict=True)
     assert ok.ok and ok.files[0].status == "imported"
 
 
 def test_strict_batch_accepts_warnings(tmp_db, report_file):
-    report = importer.import_paths([report_file(unit="Cantemr")], tmp_db, strict=True)
+    report = ingest.import_paths([report_file(unit="Cantemr")], tmp_db, strict=True)
     assert report.ok and report.warnings and report.files[0].status == "imported"
 
 
 def test_dry_run_writes_nothing(tmp_db, report_file):
     path = report_file()
-    report = importer.import_paths([path], tmp_db, dry_run=True)
+    report = ingest.import_paths([path], tmp_db, dry_run=True)
     assert report.ok and report.files[0].status == "valid" and not tmp_db.exists()
     assert "dry run" in str(report.files[0])
-    assert importer.import_paths([path], tmp_db).ok
+    assert ingest.import_paths([path], tmp_db).ok
     before = tmp_db.read_bytes()
-    again = importer.import_paths([report_file(name="v2.xlsx", variant=1)], tmp_db, dry_run=True)
+    again = ingest.import_paths([report_file(name="v2.xlsx", variant=1)], tmp_db, dry_run=True)
     assert again.files[0].status == "valid" and again.files[0].superseded
-    same = importer.import_paths([path], tmp_db, dry_run=True)
+    same = ingest.import_paths([path], tmp_db, dry_run=True)
     assert same.files[0].status == "unchanged"
     assert tmp_db.read_bytes() == before
 
 
 def test_reader_sees_old_then_new_data(tmp_db, report_file):
-    assert importer.import_paths([report_file(name="a.xlsx", unit="Cahul")], tmp_db).ok
+    assert ingest.import_paths([report_file(name="a.xlsx", unit="Cahul")], tmp_db).ok
     reader = store.Store(tmp_db)
     assert reader.scalar("SELECT count(*) FROM submissions") == 1        # the reader holds the file open
-    report = importer.import_paths([report_file(name="b.xlsx", unit="Orhei")], tmp_db)
+    report = ingest.import_paths([report_file(name="b.xlsx", unit="Orhei")], tmp_db)
     assert report.ok, report
     assert reader.scalar("SELECT count(*) FROM submissions") == 2
     reader.close()
@@ -346,22 +347,22 @@ def test_directory_argument(tmp_db, report_file, tmp_path):
     report_file(name="in/a.xlsx", unit="Cahul")
     report_file(name="in/b.xlsx", unit="Orhei")
     (tmp_path / "in" / "notes.txt").write_text("ignored")
-    report = importer.import_paths([tmp_path / "in"], tmp_db)
+    report = ingest.import_paths([tmp_path / "in"], tmp_db)
     assert report.ok and [Path(r.file).name for r in report.files] == ["a.xlsx", "b.xlsx"]
 
 
 def test_missing_path(tmp_db, tmp_path):
-    report = importer.import_paths([tmp_path / "nope.xlsx"], tmp_db)
+    report = ingest.import_paths([tmp_path / "nope.xlsx"], tmp_db)
     assert not report.ok and "cannot open" in str(report.errors[0]) and not tmp_db.exists()
 
 
 # ------------------------------------------------------------------------------ template
 
 def test_template_structure(tmp_path):
-    path = template.write_template(2023, tmp_path / "t.xlsx")
+    path = ingest.write_template(2023, tmp_path / "t.xlsx")
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames[0] == "Instructions"
-    assert {vocab.sheet_key(n) for n in wb.sheetnames} == {"instructions", "commission", *importer.FACT_COLUMNS} - {
+    assert {vocab.sheet_key(n) for n in wb.sheetnames} == {"instructions", "commission", *FACT_COLUMNS} - {
         "summary"}
     acts = wb["Activities"]
     assert [c.value for c in acts[1]] == ACTIVITIES_HEADER
@@ -380,7 +381,7 @@ def test_template_structure(tmp_path):
 
 
 def test_filled_template_round_trips(tmp_db, tmp_path):
-    path = template.write_template(2022, tmp_path / "template.xlsx")
+    path = ingest.write_template(2022, tmp_path / "template.xlsx")
     wb = openpyxl.load_workbook(path)
     com = wb["Commission"]
     com["B1"], com["B3"], com["B4"], com["B5"] = "Ștefan Vodă", dt.date(2023, 1, 15), "Secretary", "da"
@@ -394,13 +395,13 @@ def test_filled_template_round_trips(tmp_db, tmp_path):
             for j, v in enumerate(row, start=1):
                 ws.cell(i, j, v)
     wb.save(path)
-    report = importer.import_paths([path], tmp_db)
+    report = ingest.import_paths([path], tmp_db)
     assert report.ok and not report.warnings, report
     expected = make_report_workbook(tmp_path / "direct", name="direct.xlsx", **data)
     other = tmp_path / "other.duckdb"
-    assert importer.import_paths([expected], other).ok
-    for table in importer.FACT_COLUMNS:
-        cols = ", ".join(("sheet", "row_no", *importer.FACT_COLUMNS[table]))
+    assert ingest.import_paths([expected], other).ok
+    for table in FACT_COLUMNS:
+        cols = ", ".join(("sheet", "row_no", *FACT_COLUMNS[table]))
         a = q(tmp_db, f"SELECT {cols} FROM {table} ORDER BY sheet, row_no")
         b = q(other, f"SELECT {cols} FROM {table} ORDER BY sheet, row_no")
         assert a.astype(str).values.tolist() == b.astype(str).values.tolist(), table
@@ -498,7 +499,7 @@ def test_busy_database_is_reported(tmp_db, report_file, monkeypatch):
         yield
 
     monkeypatch.setattr(store, "write", busy)
-    report = importer.import_paths([report_file()], tmp_db)
+    report = ingest.import_paths([report_file()], tmp_db)
     assert not report.ok and report.files[0].status == "rejected"
     assert "Another import is running" in str(report.errors[0])
 
@@ -515,7 +516,7 @@ def test_synthetic_files_are_marked(tmp_db, tmp_path):
     sheets = report_sheets("Leova")
     sheets["Commission"] = sheets["Commission"] + [["Note", "SYNTHETIC DATA — generated by tipdash synth"]]
     path = make_report_workbook(tmp_path, name="SYNTHETIC_2022_MD-LE.xlsx", **sheets)
-    report = importer.import_paths([path], tmp_db)
+    report = ingest.import_paths([path], tmp_db)
     assert report.ok, report
     assert [p.row for p in report.warnings if "note ignored" in p.message] == [6]
     assert scalar(tmp_db, "SELECT synthetic FROM imports") is True
@@ -528,7 +529,7 @@ def test_sheet_present_without_rows_is_zero_and_absent_sheet_is_not_reported(tmp
     from tipdash import indicators, store
 
     path = report_file(drop=("Victims", "Partners"), Sessions=[["Date", "Topics", "Participants"]])
-    assert importer.import_paths([path], tmp_db).ok
+    assert ingest.import_paths([path], tmp_db).ok
     row = indicators.unit_year(store.Store(tmp_db), 2022).set_index("code").loc["MD-CA"]
     assert row["sessions"] == 0 and row["reporting_status"] == "reported_no_sessions"
     assert pd.isna(row["victims"]) and pd.isna(row["ngo_partners"])

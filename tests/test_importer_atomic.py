@@ -14,7 +14,7 @@ import time
 import pytest
 
 from tests.conftest import ROOT, make_report_workbook, report_sheets
-from tipdash import importer, store, units
+from tipdash import ingest, store, units
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.timeout(300)
 # can aim some kills at the write itself (copy, inserts, checkpoint, fsync, rename).
 CHILD = r"""
 import contextlib, sys
-from tipdash import importer, store
+from tipdash import ingest, store
 real = store.write
 
 @contextlib.contextmanager
@@ -33,7 +33,7 @@ def write(*args, **kwargs):
     print("published", flush=True)
 
 store.write = write
-report = importer.import_paths(sys.argv[2:], sys.argv[1], user="child")
+report = ingest.import_paths(sys.argv[2:], sys.argv[1], user="child")
 print("done" if report.ok else report, flush=True)
 """
 
@@ -100,7 +100,7 @@ class Child:
 
 def test_kill_9_leaves_before_or_after(tmp_path, batch):
     before_db = tmp_path / "before.duckdb"
-    assert importer.init_db(before_db).ok
+    assert ingest.init_db(before_db).ok
     before = state(before_db)
 
     # the reference run, uninterrupted: the "after" state and how long the phases take
@@ -148,7 +148,7 @@ def test_kill_9_leaves_before_or_after(tmp_path, batch):
 
     # leftovers of the killed writers (temporary copies, the lock) do not block the next import
     shutil.copyfile(before_db, work)
-    report = importer.import_paths(batch, work)
+    report = ingest.import_paths(batch, work)
     assert report.ok, report
     assert state(work)[1] == after[1]
     assert not [p.name for p in work.parent.iterdir() if ".tmp" in p.name]
@@ -156,10 +156,10 @@ def test_kill_9_leaves_before_or_after(tmp_path, batch):
 
 def test_leftovers_of_a_killed_writer_are_cleaned(tmp_db, batch):
     """A writer killed mid-write leaves its private copy and its WAL; the next write removes both."""
-    assert importer.import_paths(batch[:1], tmp_db).ok
+    assert ingest.import_paths(batch[:1], tmp_db).ok
     junk = [tmp_db.with_name(f".{tmp_db.name}.999999.tmp"), tmp_db.with_name(f".{tmp_db.name}.999999.tmp.wal")]
     for p in junk:
         p.write_bytes(b"left by a killed writer")
-    assert importer.import_paths(batch[1:2], tmp_db).ok
+    assert ingest.import_paths(batch[1:2], tmp_db).ok
     assert not any(p.exists() for p in junk)
     assert state(tmp_db)[0][1] == 2

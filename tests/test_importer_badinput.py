@@ -9,7 +9,7 @@ import pytest
 import xlsxwriter
 
 from tests.conftest import ACTIVITIES_HEADER, VICTIMS_HEADER, make_report_workbook, make_summary_csv, report_sheets
-from tipdash import importer, store
+from tipdash import ingest, store
 
 THIS_YEAR = dt.date.today().year
 
@@ -18,7 +18,7 @@ THIS_YEAR = dt.date.today().year
 def db(tmp_db, tmp_path):
     """A database holding one earlier import, so that 'unchanged' means something."""
     base = make_summary_csv(tmp_path / "base", [["Orhei", 2022, "yes", 2, None, None, None, None, None, None]])
-    assert importer.import_paths([base], tmp_db).ok
+    assert ingest.import_paths([base], tmp_db).ok
     return tmp_db
 
 
@@ -26,7 +26,7 @@ def rejected(db, path, *, sheet, row, column, value=None, words=(), files=None):
     """Import `path` (or `files`), assert it is rejected with a problem at sheet/row/column whose
     text names the value, and that the database did not change. Returns the problem."""
     before = db.read_bytes()
-    report = importer.import_paths(files or [path], db)
+    report = ingest.import_paths(files or [path], db)
     assert not report.ok
     hits = [p for p in report.errors if str(p.file) == str(path) and p.sheet == sheet and p.row == row
             and p.column == column]
@@ -83,7 +83,7 @@ def test_renamed_column(db, report_file):
 
 def test_extra_column_only_warns(tmp_db, report_file):
     sessions = [["Date", "Topics", "Participants", "Notes"], ["10.03.2022", "Plan", 4, "in person"]]
-    report = importer.import_paths([report_file(Sessions=sessions)], tmp_db)
+    report = ingest.import_paths([report_file(Sessions=sessions)], tmp_db)
     assert report.ok, report
     warns = [p for p in report.warnings if p.column == "Notes"]
     assert warns and warns[0].sheet == "Sessions" and warns[0].row == 1 and "extra column" in warns[0].message
@@ -116,7 +116,7 @@ def test_ambiguous_unit(db, report_file):
 
 
 def test_fuzzy_unit_is_a_warning_naming_the_unit(tmp_db, report_file):
-    report = importer.import_paths([report_file(unit="Cantemr")], tmp_db)
+    report = ingest.import_paths([report_file(unit="Cantemr")], tmp_db)
     assert report.ok, report
     w = [p for p in report.warnings if p.column == "Unit"]
     assert w and "Cantemir (MD-CT)" in w[0].message and "'Cantemr'" in str(w[0])
@@ -229,7 +229,7 @@ def test_activity_without_date_needs_count(db, report_file):
 def test_accepted_date_forms(tmp_db, report_file):
     rows = [["Date", "Topics", "Participants"], ["10.03.2022", "dmy", 1], ["2022-04-11", "ymd", 1],
             [44680, "serial", 1], [dt.datetime(2022, 6, 13), "cell", 1], ["5.7.2022", "short dmy", 1]]
-    report = importer.import_paths([report_file(Sessions=rows)], tmp_db)
+    report = ingest.import_paths([report_file(Sessions=rows)], tmp_db)
     assert report.ok, report
     got = store.Store(tmp_db).query("SELECT date, topics FROM sessions ORDER BY row_no")
     assert [d[:10] for d in got["date"].astype(str)] == [
@@ -291,18 +291,18 @@ def test_summary_without_rows(db, tmp_path):
 
 
 def test_unchanged_template_is_an_empty_report(db, tmp_path):
-    from tipdash import template
+    from tipdash import ingest
 
-    path = template.write_template(2022, tmp_path / "blank_template.xlsx")
+    path = ingest.write_template(2022, tmp_path / "blank_template.xlsx")
     p = rejected(db, path, sheet="Commission", row=1, column="Unit", words=["empty report"])
-    assert len([e for e in importer.import_paths([path], db, dry_run=True).errors]) == 1, p
+    assert len([e for e in ingest.import_paths([path], db, dry_run=True).errors]) == 1, p
 
 
 # ------------------------------------------------------------------------------ rows
 
 def test_duplicate_rows_warn(tmp_db, report_file):
     rows = [["Date", "Topics", "Participants"], ["10.03.2022", "Plan", 4], ["10.03.2022", "Plan", 4]]
-    report = importer.import_paths([report_file(Sessions=rows)], tmp_db)
+    report = ingest.import_paths([report_file(Sessions=rows)], tmp_db)
     assert report.ok, report
     w = [p for p in report.warnings if p.sheet == "Sessions" and p.row == 3]
     assert w and "repeats row 2" in w[0].message
@@ -320,7 +320,7 @@ def test_unit_year_twice_in_batch(db, report_file, tmp_path):
     first = report_file(name="cahul_a.xlsx")
     second = report_file(name="cahul_b.xlsx", variant=1)
     before = db.read_bytes()
-    report = importer.import_paths([first, second], db)
+    report = ingest.import_paths([first, second], db)
     p = [e for e in report.errors if e.file == str(second)]
     assert p and p[0].sheet == "Commission" and p[0].row == 1 and p[0].column == "Unit"
     assert str(first) in p[0].message and "Cahul" in str(p[0])
@@ -357,7 +357,7 @@ def test_formulas_use_cached_values_and_equals_text_stays_text(tmp_db, tmp_path)
     ws.write_formula(2, 2, "=C2+3", None, 15)           # cached value 15
     ws.write_string(2, 1, "=not a formula, just text")
     wb.close()
-    report = importer.import_paths([path], tmp_db)
+    report = ingest.import_paths([path], tmp_db)
     assert report.ok, report
     got = store.Store(tmp_db).query("SELECT topics, participants FROM sessions ORDER BY row_no")
     assert got["participants"].tolist() == [12, 15]
@@ -388,7 +388,7 @@ def test_both_formats_in_one_file(db, tmp_path):
 def test_oversize_file(db, tmp_path):
     path = tmp_path / "huge.csv"
     with open(path, "wb") as fh:
-        fh.truncate(importer.MAX_BYTES + 1)
+        fh.truncate(ingest.MAX_BYTES + 1)
     rejected(db, path, sheet=None, row=None, column=None, words=["limit is 10 MB"])
 
 
@@ -401,13 +401,13 @@ def test_error_problem_has_every_field(db, report_file):
 
 
 def test_no_database_is_created_for_a_rejected_file(tmp_db, report_file):
-    report = importer.import_paths([report_file(unit="Atlantida")], tmp_db)
+    report = ingest.import_paths([report_file(unit="Atlantida")], tmp_db)
     assert not report.ok and not tmp_db.exists()
 
 
 def test_import_bytes_reports_upload_names(db):
     buf = io.BytesIO(b"unit,year,reported\nCahul,2022,maybe\n")
     before = db.read_bytes()
-    report = importer.import_bytes([("upload.csv", buf.getvalue())], db)
+    report = ingest.import_bytes([("upload.csv", buf.getvalue())], db)
     assert not report.ok and db.read_bytes() == before
     assert any(str(p).startswith("upload.csv:") for p in report.errors)

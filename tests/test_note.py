@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import make_report_workbook, make_summary_csv, report_sheets
-from tipdash import i18n, note, note_render, store
+from tipdash import i18n, note, store
+from tipdash.note import renderers as note_render
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,11 +37,11 @@ WORKSHOPS = {"en": ("5 workshops", "4 workshops"), "ro": ("5 ateliere", "4 ateli
 
 
 def _build_2022(path: Path) -> None:
-    """The real path (importer.init_db on data/seed) when it works, else the fixture builder."""
+    """The real path (ingest.init_db on data/seed) when it works, else the fixture builder."""
     try:
-        from tipdash import importer
+        from tipdash import ingest
 
-        report = importer.init_db(path)
+        report = ingest.init_db(path)
         if report.ok:
             return
     except ImportError:
@@ -341,7 +342,7 @@ def test_markdown_escaping_keeps_free_text_literal():
 def db2023(tmp_path_factory):
     """2022 seed + 2023: full reports from Cahul and Bălți (small victim counts, categories) and a
     summary for the other units."""
-    from tipdash import importer
+    from tipdash import ingest
 
     tmp = tmp_path_factory.mktemp("note2023")
     path = tmp / "tipdash.duckdb"
@@ -350,7 +351,7 @@ def db2023(tmp_path_factory):
              for i, unit in enumerate(["Cahul", "Bălți"])]
     files.append(make_summary_csv(tmp, [["Cantemir", 2023, "yes", 3, None, None, None, None, None, None],
                                         ["Ungheni", 2023, "no", None, None, None, None, None, None, None]]))
-    report = importer.import_paths(files, path, user="test")
+    report = ingest.import_paths(files, path, user="test")
     assert report.ok, [str(p) for p in report.problems]
     return path
 

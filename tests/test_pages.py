@@ -34,17 +34,17 @@ NO_SESSIONS_2022 = {"MD-BA", "MD-CA", "MD-CS", "MD-DO", "MD-ED", "MD-FA", "MD-FL
 def db(tmp_path_factory):
     """Seed (2022) + a 2021 Cahul report; TIPDASH_DB points at it for the module, and
     TIPDASH_CONFIG_DIR at a users.toml with one admin and one analyst (default settings)."""
-    from tipdash import auth, importer
+    from tipdash import auth, ingest
 
     cfg = tmp_path_factory.mktemp("pages_config")
     auth.add_user(ADMIN[0], "admin", ADMIN[1], path=cfg / "users.toml")
     auth.add_user(ANALYST[0], "analyst", ANALYST[1], path=cfg / "users.toml")
     d = tmp_path_factory.mktemp("pages_db")
     path = d / "tipdash.duckdb"
-    report = importer.init_db(path)
+    report = ingest.init_db(path)
     assert report.ok, str(report)
     wb = make_report_workbook(d, name="SYNTHETIC_cahul_2021.xlsx", **synthetic_report_sheets("Cahul", 2021))
-    extra = importer.import_paths([wb], path, user="test")
+    extra = ingest.import_paths([wb], path, user="test")
     assert extra.ok, str(extra)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TIPDASH_DB", str(path))
@@ -65,14 +65,14 @@ def db(tmp_path_factory):
 
 def signed_in(at: AppTest, role: str | None, name: str | None = None) -> AppTest:
     """Simulate a signed-in session (what the sidebar form stores); role None = anonymous."""
-    from tipdash import ui_auth
+    from tipdash.web import auth as web_auth
 
     if role is not None:
         name = name or {"admin": ADMIN[0], "analyst": ANALYST[0]}[role]
-        at.session_state[ui_auth.USER] = name
-        at.session_state[ui_auth.ROLE] = role
-        at.session_state[ui_auth.AT] = time.time()
-        at.session_state[ui_auth.VIA] = "password"
+        at.session_state[web_auth.USER] = name
+        at.session_state[web_auth.ROLE] = role
+        at.session_state[web_auth.AT] = time.time()
+        at.session_state[web_auth.VIA] = "password"
     return at
 
 
@@ -331,8 +331,8 @@ def test_small_victim_counts_are_hidden_on_the_map_and_in_the_table(db):
 
 
 def test_timeline_range_opens_on_the_latest_five_years():
-    from tipdash import ui
+    from tipdash import web
 
-    assert ui.default_range(list(range(2005, 2025))) == (2020, 2024)
-    assert ui.default_range([2021, 2022]) == (2021, 2022)
-    assert ui.default_range([2022]) == (2022, 2022)
+    assert web.default_range(list(range(2005, 2025))) == (2020, 2024)
+    assert web.default_range([2021, 2022]) == (2021, 2022)
+    assert web.default_range([2022]) == (2022, 2022)

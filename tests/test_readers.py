@@ -20,8 +20,8 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from tipdash import readers, readers_csv
-from tipdash.readers import (
+from tipdash.ingest import csvread, read
+from tipdash.ingest.read import (
     MAX_BYTES,
     ReadError,
     Workbook,
@@ -245,17 +245,17 @@ def isolated_read(tmp_path, name: str, data: bytes, timeout=120) -> dict:
     code = r"""
 import json, resource, sys, tracemalloc
 resource.setrlimit(resource.RLIMIT_AS, (3 * 1024**3, 3 * 1024**3))
-from tipdash import readers
+from tipdash.ingest import read
 import python_calamine
 raw = open(sys.argv[1], "rb").read()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 tracemalloc.start()
 res = {"error": None, "kind": None}
 try:
-    wb = readers.read_file(sys.argv[2], raw)
+    wb = read.read_file(sys.argv[2], raw)
     res["kind"] = wb.kind
     res["cells"] = sum(len(r) for rows in wb.sheets.values() for r in rows)
-except readers.ReadError as e:
+except read.ReadError as e:
     res["error"] = e.message
 res["traced_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
 res["rss_growth_mb"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
@@ -618,7 +618,7 @@ def test_zip_bomb_limits_each_rule():
     # member count
     b = io.BytesIO()
     with zipfile.ZipFile(b, "w") as z:
-        for i in range(readers.MAX_MEMBERS + 1):
+        for i in range(read.MAX_MEMBERS + 1):
             z.writestr(f"x/{i}.xml", "<a/>")
     assert "parts" in err("m.xlsx", b.getvalue())
     # declared total over the cap, each member with an innocent ratio (80:1)
@@ -803,8 +803,8 @@ def test_csv_encoding_scores():
     for text, enc in ((ro, "cp1250"), (ru, "cp1251")):
         raw = text.encode(enc)
         other = "cp1251" if enc == "cp1250" else "cp1250"
-        right = readers._implausible_words(raw.decode(enc), enc)
-        wrong = readers._implausible_words(raw.decode(other), other)
+        right = read._implausible_words(raw.decode(enc), enc)
+        wrong = read._implausible_words(raw.decode(other), other)
         assert right < wrong, (text, right, wrong)
 
 
@@ -834,7 +834,7 @@ def test_csv_binary_refused():
 
 
 def test_csv_cell_cap(monkeypatch):
-    monkeypatch.setattr(readers_csv, "MAX_CELLS", 1000)  # the limit as the CSV reader sees it
+    monkeypatch.setattr(csvread, "MAX_CELLS", 1000)  # the limit as the CSV reader sees it
     assert "too large" in err("wide.csv", b"," * 600 + b"x\n\ny\n")  # 3 rows x 601 columns
     assert "too large" in err("tall.csv", b"a\n" * 1001)
     assert len(read_file("fits.csv", b"a\n" * 1000).sheets["fits"]) == 1000

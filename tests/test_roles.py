@@ -18,7 +18,8 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import make_report_workbook, report_sheets
 from tests.test_pages import ADMIN, ANALYST, APP, TIMEOUT, db, frames, run, signed_in, texts  # noqa: F401
-from tipdash import auth, i18n, store, ui_auth
+from tipdash import auth, i18n, store
+from tipdash.web import auth as web_auth
 
 PUBLIC_PAGES = ["map", "timeline", "victims", "reporting", "about"]
 
@@ -57,9 +58,9 @@ def assert_shows_no_data(at: AppTest) -> None:
 
 
 def sign_in_with_form(at: AppTest, name: str, password: str) -> AppTest:
-    at.text_input(key=ui_auth.FORM_USER).input(name)
-    at.text_input(key=ui_auth.FORM_PASSWORD).input(password)
-    at.button(key=ui_auth.FORM_SUBMIT).click().run()
+    at.text_input(key=web_auth.FORM_USER).input(name)
+    at.text_input(key=web_auth.FORM_PASSWORD).input(password)
+    at.button(key=web_auth.FORM_SUBMIT).click().run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -110,7 +111,7 @@ def test_public_access_off_shows_only_the_prompt(db, page):
         assert is_prompt(at) and i18n.t("auth.prompt_closed", "en") in texts(at)
         assert_shows_no_data(at)
         assert not at.sidebar.selectbox and not at.sidebar.multiselect       # no filters either
-        assert at.text_input(key=ui_auth.FORM_USER)                          # ... but the sign-in form
+        assert at.text_input(key=web_auth.FORM_USER)                          # ... but the sign-in form
         at = run(page, "en", role="analyst")
         assert at.title[0].value == i18n.t(f"page.{page}.title", "en")
 
@@ -159,20 +160,20 @@ def test_sign_in_through_the_form_then_sign_out(db):
     before = len(events(db))
     at = run("map", "en")
     sign_in_with_form(at, *ADMIN)
-    assert at.session_state[ui_auth.ROLE] == "admin" and at.session_state[ui_auth.USER] == ADMIN[0]
-    assert at.session_state[ui_auth.FORM_PASSWORD] == ""                    # the password is not kept
+    assert at.session_state[web_auth.ROLE] == "admin" and at.session_state[web_auth.USER] == ADMIN[0]
+    assert at.session_state[web_auth.FORM_PASSWORD] == ""                    # the password is not kept
     assert f"Signed in as `{ADMIN[0]}` (administrator)" in texts(at)
     at.switch_page("pages/import.py").run()
     assert at.title[0].value == i18n.t("page.import.title", "en")
     at.button(key="signout").click().run()
-    assert ui_auth.ROLE not in at.session_state
+    assert web_auth.ROLE not in at.session_state
     assert "You are signed out." in texts(at) and is_prompt(at)
     assert new_events(db, before) == [(ADMIN[0], "sign_in"), (ADMIN[0], "sign_out")]
 
 
 def test_analyst_signs_in_and_still_gets_the_prompt_on_import(db):
     at = sign_in_with_form(run("import", "en"), *ANALYST)
-    assert at.session_state[ui_auth.ROLE] == "analyst"
+    assert at.session_state[web_auth.ROLE] == "analyst"
     assert is_prompt(at) and "Your role (analyst)" in texts(at)
 
 
@@ -182,13 +183,13 @@ def test_wrong_passwords_are_recorded_and_rate_limited(db):
         at = run("map", "en")
         for i in range(3):
             sign_in_with_form(at, ANALYST[0], f"wrong password {i}")
-            assert ui_auth.ROLE not in at.session_state
+            assert web_auth.ROLE not in at.session_state
             assert "Wrong user name or password." in [e.value for e in at.error][0]
         assert "try again in" in at.error[0].value                           # the third failure says how long
         sign_in_with_form(at, *ANALYST)                                      # locked even with the right one
-        assert ui_auth.ROLE not in at.session_state
+        assert web_auth.ROLE not in at.session_state
         assert "Too many failed attempts" in at.error[0].value
-        assert ui_auth.limiter().wait(ANALYST[0]) > 100
+        assert web_auth.limiter().wait(ANALYST[0]) > 100
     got = new_events(db, before)
     assert got == [(ANALYST[0], "sign_in_failed")] * 4
     assert "rate limited" in events(db)[-1]["detail"]
@@ -198,17 +199,17 @@ def test_one_rate_limiter_per_process(db):
     a = run("map", "en")
     b = run("map", "en")
     assert a is not b
-    assert ui_auth.limiter() is ui_auth.limiter()
+    assert web_auth.limiter() is web_auth.limiter()
 
 
 def test_an_expired_session_is_signed_out_with_a_notice(db):
     before = len(events(db))
     at = signed_in(AppTest.from_file(APP, default_timeout=TIMEOUT), "admin")
-    at.session_state[ui_auth.AT] = time.time() - 61 * 60                    # session_minutes = 60
+    at.session_state[web_auth.AT] = time.time() - 61 * 60                    # session_minutes = 60
     at.query_params["lang"] = "en"
     at.run()
     at.switch_page("pages/import.py").run()
-    assert ui_auth.ROLE not in at.session_state
+    assert web_auth.ROLE not in at.session_state
     assert is_prompt(at)
     assert [(w, a) for w, a in new_events(db, before)] == [(ADMIN[0], "sign_out")]
     assert events(db)[-1]["detail"] == "session expired"
@@ -216,7 +217,7 @@ def test_an_expired_session_is_signed_out_with_a_notice(db):
 
 def test_expiry_notice_is_shown(db):
     at = signed_in(AppTest.from_file(APP, default_timeout=TIMEOUT), "analyst")
-    at.session_state[ui_auth.AT] = time.time() - 3 * 3600
+    at.session_state[web_auth.AT] = time.time() - 3 * 3600
     at.query_params["lang"] = "en"
     at.run()
     assert "Your session expired after 60 minutes" in texts(at)
@@ -225,7 +226,7 @@ def test_expiry_notice_is_shown(db):
 def test_a_removed_account_is_signed_out(db):
     at = signed_in(app(), "admin", name="ghost.user")
     at.run()
-    assert ui_auth.ROLE not in at.session_state and "no longer exists" in texts(at)
+    assert web_auth.ROLE not in at.session_state and "no longer exists" in texts(at)
 
 
 # ---------------------------------------------------------------------------- OpenID Connect
@@ -237,7 +238,7 @@ OIDC_SECRETS = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_
 
 @pytest.fixture()
 def oidc_table(db, monkeypatch):
-    monkeypatch.setattr(ui_auth, "_authlib_installed", lambda: True)   # st.login needs Authlib (optional)
+    monkeypatch.setattr(web_auth, "_authlib_installed", lambda: True)   # st.login needs Authlib (optional)
     path = auth.users_path()
     saved = path.read_text(encoding="utf-8")
     path.write_text(saved + '\n[oidc]\n"Maria@Gov.md" = "admin"\n"ion@gov.md" = "analyst"\n', encoding="utf-8")
@@ -251,16 +252,16 @@ def test_oidc_shows_the_login_button_instead_of_the_form(db, oidc_table):
     at.user = {"is_logged_in": False}
     at.run()
     assert not at.exception
-    assert not [w for w in at.text_input if w.key == ui_auth.FORM_USER]
+    assert not [w for w in at.text_input if w.key == web_auth.FORM_USER]
     assert [b for b in at.button if b.key == "signin_oidc"]
 
 
 def test_without_authlib_the_password_form_stays(db, monkeypatch):
-    monkeypatch.setattr(ui_auth, "_authlib_installed", lambda: False)
+    monkeypatch.setattr(web_auth, "_authlib_installed", lambda: False)
     at = app()
     at.secrets["auth"] = OIDC_SECRETS
     at.run()
-    assert at.text_input(key=ui_auth.FORM_USER) and not [b for b in at.button if b.key == "signin_oidc"]
+    assert at.text_input(key=web_auth.FORM_USER) and not [b for b in at.button if b.key == "signin_oidc"]
 
 
 @pytest.mark.parametrize("email,role", [("maria@gov.md", "admin"), ("ion@gov.md", "analyst"), ("x@gov.md", None)])
@@ -272,7 +273,7 @@ def test_oidc_user_gets_the_role_mapped_in_users_toml(db, oidc_table, email, rol
     at.run()
     at.switch_page("pages/import.py").run()
     assert not at.exception
-    assert at.session_state[ui_auth.ROLE] == role if role else ui_auth.ROLE not in at.session_state
+    assert at.session_state[web_auth.ROLE] == role if role else web_auth.ROLE not in at.session_state
     assert (at.title[0].value == i18n.t("page.import.title", "en")) is (role == "admin")
     expected = "sign_in" if role else "sign_in_failed"
     assert [a for _, a in new_events(db, before)] == [expected]

@@ -8,7 +8,8 @@ import json
 import openpyxl
 import pytest
 
-from tipdash import synth, units, vocab
+from tipdash import units, vocab
+from tipdash.ingest import synth
 
 SMALL = {"years": 2, "activities_per_unit": 20, "unit_codes": 2, "first_year": 2021}
 
@@ -104,12 +105,11 @@ def test_cli_synth(tmp_path, capsys):
 
 
 def test_importer_imports_it_cleanly(small, tmp_path):
-    importer = pytest.importorskip("tipdash.importer")
-    from tipdash import store
+    from tipdash import ingest, store
 
     out, manifest = small
     db = tmp_path / "synth.duckdb"
-    report = importer.import_paths([out], db, user="test")
+    report = ingest.import_paths([out], db, user="test")
     assert report.ok, str(report)
     assert [f.status for f in report.files] == ["imported"] * len(manifest["files"])
     assert sum(f.rows for f in report.files) == manifest["fact_rows"]

@@ -26,9 +26,9 @@ def _units(args) -> int:
 
 
 def _import(args) -> int:
-    from tipdash import importer
+    from tipdash import ingest
 
-    report = importer.import_paths([Path(p) for p in args.paths], args.db, dry_run=args.dry_run,
+    report = ingest.import_paths([Path(p) for p in args.paths], args.db, dry_run=args.dry_run,
                                    strict=args.strict, user=args.user)
     for problem in report.problems:
         print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)
@@ -38,9 +38,9 @@ def _import(args) -> int:
 
 
 def _init(args) -> int:
-    from tipdash import importer
+    from tipdash import ingest
 
-    report = importer.init_db(args.db, force=args.force)
+    report = ingest.init_db(args.db, force=args.force)
     for problem in report.problems:
         print(problem, file=sys.stderr)
     for result in report.files:
@@ -68,9 +68,9 @@ def _revert(args) -> int:
 
 
 def _template(args) -> int:
-    from tipdash import template
+    from tipdash import ingest
 
-    template.write_template(args.year, Path(args.out))
+    ingest.write_template(args.year, Path(args.out))
     print(f"wrote {args.out}")
     return 0
 
@@ -129,7 +129,7 @@ def _audit(args) -> int:
 
 
 def _synth(args) -> int:
-    from tipdash import synth
+    from tipdash.ingest import synth
 
     try:
         manifest = synth.generate(Path(args.out), years=args.years, activities_per_unit=args.activities_per_unit,

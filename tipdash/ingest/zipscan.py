@@ -12,7 +12,7 @@ import struct
 import zipfile
 import zlib
 
-from tipdash.readers_common import (
+from tipdash.ingest.limits import (
     MAX_MEMBERS,
     MAX_RATIO,
     MAX_SHEETS,
@@ -26,7 +26,7 @@ from tipdash.readers_common import (
     _Scan,
     _short,
 )
-from tipdash.readers_xml import (
+from tipdash.ingest.xmlscan import (
     _defused_parser,
     _FastSheetScan,
     _feed_parser,

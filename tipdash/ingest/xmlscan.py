@@ -13,7 +13,7 @@ from defusedxml.common import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 from defusedxml.ElementTree import fromstring as _defused_fromstring
 
-from tipdash.readers_common import (
+from tipdash.ingest.limits import (
     _MAX_WARNINGS,
     MAX_CELLS,
     MAX_SHEETS,

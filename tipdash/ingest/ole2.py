@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import struct
 
-from tipdash.readers_common import (
+from tipdash.ingest.limits import (
     MAX_CELLS,
     MAX_SHEETS,
     ReadError,

@@ -719,7 +719,7 @@ def render(store, year: int, fmt: str = "md", lang: str = i18n.DEFAULT_LANG) -> 
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     doc = build(store, year, lang)
-    from tipdash import note_render
+    from tipdash.note import renderers as note_render
 
     return {"md": note_render.to_markdown, "docx": note_render.to_docx, "pdf": note_render.to_pdf}[fmt](doc)
 

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from tipdash import store
-from tipdash.validate import FACT_COLUMNS, Parsed, Problem, Submission, parse
+from tipdash.ingest import read
+from tipdash.ingest.validate import FACT_COLUMNS, Parsed, Problem, Submission, parse
 
 __all__ = ["Problem", "FileResult", "ImportReport", "import_paths", "import_bytes", "init_db",
            "SEED_DIR", "SUPPORTED"]
@@ -106,12 +107,10 @@ def _default_user() -> str:
 # ------------------------------------------------------------------------------ reading
 
 def _read(name: str, data: bytes) -> _File:
-    from tipdash import readers
-
     f = _File(name, len(data), hashlib.sha256(data).hexdigest())
     try:
-        wb = readers.read_file(name, data)
-    except readers.ReadError as exc:
+        wb = read.read_file(name, data)
+    except read.ReadError as exc:
         f.problems.append(Problem(name, None, None, None, None, _read_error_message(exc)))
         return f
 
@@ -119,8 +118,8 @@ def _read(name: str, data: bytes) -> _File:
         if wb.kind == "csv":
             return []
         try:
-            return list(readers.merged_header_cells(name, data, sheet))
-        except readers.ReadError:
+            return list(read.merged_header_cells(name, data, sheet))
+        except read.ReadError:
             return []
 
     try:

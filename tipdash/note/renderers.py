@@ -11,9 +11,9 @@ import io
 import re
 from pathlib import Path
 
-from tipdash.note import Bullets, Document, Heading, Landscape, Paragraph, Table
+from tipdash.note.generate import Bullets, Document, Heading, Landscape, Paragraph, Table
 
-FONTS = Path(__file__).with_name("fonts")
+FONTS = Path(__file__).resolve().parent.parent / "fonts"
 FONT_REGULAR = FONTS / "DejaVuSans.ttf"
 FONT_BOLD = FONTS / "DejaVuSans-Bold.ttf"
 LANG_TAGS = {"ro": "ro-MD", "en": "en-GB", "ru": "ru-RU"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import math
 
-from tipdash.readers_common import (
+from tipdash.ingest.limits import (
     _MAX_WARNINGS,
     MAX_CELLS,
     MAX_SHEETS,

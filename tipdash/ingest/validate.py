@@ -12,7 +12,7 @@ format B. This module picks the format and re-exports the public names.
 from __future__ import annotations
 
 from tipdash import vocab
-from tipdash.validate_cells import (  # noqa: F401 - re-exported
+from tipdash.ingest.cells import (  # noqa: F401 - re-exported
     MIN_YEAR,
     CellError,
     show,
@@ -21,8 +21,8 @@ from tipdash.validate_cells import (  # noqa: F401 - re-exported
     to_text,
     to_year,
 )
-from tipdash.validate_report import ASSISTANCE, _parse_report  # noqa: F401 - re-exported
-from tipdash.validate_sheet import (  # noqa: F401 - re-exported
+from tipdash.ingest.report import ASSISTANCE, _parse_report  # noqa: F401 - re-exported
+from tipdash.ingest.sheet import (  # noqa: F401 - re-exported
     FACT_COLUMNS,
     FACT_SHEETS,
     MergedFn,
@@ -33,7 +33,7 @@ from tipdash.validate_sheet import (  # noqa: F401 - re-exported
     _Ctx,
     _header_row,
 )
-from tipdash.validate_summary import SUMMARY_COUNTS, _parse_summary  # noqa: F401 - re-exported
+from tipdash.ingest.summary import SUMMARY_COUNTS, _parse_summary  # noqa: F401 - re-exported
 
 
 def parse(file: str, sheets: dict[str, list[list]], kind: str, merged: MergedFn | None = None) -> Parsed:

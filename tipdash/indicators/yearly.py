@@ -394,10 +394,10 @@ def unit_profile(store: Store, code: str, year: int) -> dict[str, pd.DataFrame]:
 
 
 # Dated series and victims live in two more modules; re-exported so callers use this one.
-from tipdash.indicators_time import (  # noqa: E402
+from tipdash.indicators.time import (  # noqa: E402
     activities_timeline, periods, sessions_per_quarter, sessions_per_year, undated_activities,
 )
-from tipdash.indicators_victims import (  # noqa: E402
+from tipdash.indicators.victim_counts import (  # noqa: E402
     _cells_tuple, assistance, victim_breakdown_reported, victim_cells, victims,
 )
 

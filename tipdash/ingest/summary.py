@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 
 from tipdash import units, vocab
-from tipdash.validate_cells import show, to_year
-from tipdash.validate_sheet import (
+from tipdash.ingest.cells import show, to_year
+from tipdash.ingest.sheet import (
     FACT_COLUMNS,
     MergedFn,
     Submission,

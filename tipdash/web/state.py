@@ -87,7 +87,7 @@ def page_guard() -> None:
 def require(permission: str) -> None:
     """The guard at the top of every page: without ``permission`` (see ``tipdash.auth``) show the
     sign-in prompt and stop, so a page reached by its URL never shows its data."""
-    from tipdash import ui_auth
+    from tipdash.web import auth as ui_auth
 
     page_guard()
     if not ui_auth.allowed(permission):
@@ -102,9 +102,9 @@ def _open_store(path: str) -> store_mod.Store:
     """One Store per database path for the whole server; builds the 2022 database when missing."""
     p = Path(path)
     if not p.exists():
-        from tipdash import importer
+        from tipdash import ingest
 
-        report = importer.init_db(p)
+        report = ingest.init_db(p)
         if not p.exists():
             problems = "; ".join(str(pr) for pr in getattr(report, "problems", [])[:5])
             raise store_mod.StoreMissing(f"Could not build {p}: {problems}")
@@ -476,7 +476,8 @@ PROFILE_DETAIL = ("partners", "challenges", "submissions")
 def unit_profile(code: str, year: int) -> None:
     """The profile of one commission for one year: every section as a table with downloads
     (partners, challenges and the submitted files only for roles with ``view_profile_detail``)."""
-    from tipdash import privacy, ui_auth
+    from tipdash import privacy
+    from tipdash.web import auth as ui_auth
 
     prof = data("unit_profile", code, year)
     st.subheader(t("page.profile.title", unit=unit_name(code), year=year))

@@ -5,9 +5,9 @@ import datetime as dt
 import re
 
 from tipdash import vocab
-from tipdash.readers import col_letter
-from tipdash.validate_cells import _NUM_TEXT, CellError, show, to_count, to_date, to_text, to_year
-from tipdash.validate_sheet import (
+from tipdash.ingest.limits import col_letter
+from tipdash.ingest.cells import _NUM_TEXT, CellError, show, to_count, to_date, to_text, to_year
+from tipdash.ingest.sheet import (
     FACT_COLUMNS,
     FACT_SHEETS,
     MergedFn,

@@ -11,7 +11,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from tipdash import i18n
-from tipdash.ui import fmt_number, is_na, lang, t
+from tipdash.web.state import fmt_number, is_na, lang, t
 
 #: status categories of the map, each drawn as its own trace with its own legend entry
 STATUS_STYLE: dict[str, dict[str, Any]] = {

@@ -43,8 +43,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tipdash.readers_calamine import _close, _open_calamine, _read_calamine
-from tipdash.readers_common import (  # noqa: F401 - the limits, ReadError and col_letter are re-exported
+from tipdash.ingest.calamine import _close, _open_calamine, _read_calamine
+from tipdash.ingest.limits import (  # noqa: F401 - the limits, ReadError and col_letter are re-exported
     MAX_BYTES,
     MAX_CELLS,
     MAX_MEMBERS,
@@ -58,9 +58,9 @@ from tipdash.readers_common import (  # noqa: F401 - the limits, ReadError and c
     _parse_ref,
     col_letter,
 )
-from tipdash.readers_csv import _implausible_words, _read_csv  # noqa: F401 - tests score encodings
-from tipdash.readers_xls import _scan_ole2
-from tipdash.readers_zip import _ZIP_MAGIC, _scan_zip
+from tipdash.ingest.csvread import _implausible_words, _read_csv  # noqa: F401 - tests score encodings
+from tipdash.ingest.ole2 import _scan_ole2
+from tipdash.ingest.zipscan import _ZIP_MAGIC, _scan_zip
 
 _ZIP_EMPTY_MAGIC = b"PK\x05\x06"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -23,7 +23,7 @@ from pathlib import Path
 import streamlit as st
 
 from tipdash import auth, store
-from tipdash.ui import db_path, t
+from tipdash.web.state import db_path, t
 
 USER, ROLE, AT, VIA = "auth_user", "auth_role", "auth_signed_in_at", "auth_via"
 FORM_USER, FORM_PASSWORD, FORM_SUBMIT = "signin_user", "signin_password", "signin_submit"

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 
-from tipdash.readers_common import MAX_CELLS, ReadError, _short
+from tipdash.ingest.limits import MAX_CELLS, ReadError, _short
 
 
 def _decode_text(name: str, data: bytes) -> str:

@@ -9,9 +9,9 @@ from tipdash.store import Store
 
 
 def _ind():
-    from tipdash import indicators  # late: indicators re-exports this module's functions
+    from tipdash.indicators import yearly  # late: yearly re-exports this module's functions
 
-    return indicators
+    return yearly
 
 
 def _cells_tuple(cells: pd.DataFrame) -> tuple:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from tipdash import units, vocab
-from tipdash.readers import col_letter
-from tipdash.validate_cells import CellError, show, to_count, to_date, to_text
+from tipdash.ingest.limits import col_letter
+from tipdash.ingest.cells import CellError, show, to_count, to_date, to_text
 
 FACT_SHEETS = ("sessions", "topics", "activities", "campaigns", "trainings", "victims", "partners",
                "challenges")

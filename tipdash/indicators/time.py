@@ -15,9 +15,9 @@ _BY = ("type", "target_group")
 
 
 def _ind():
-    from tipdash import indicators  # late: indicators re-exports this module's functions
+    from tipdash.indicators import yearly  # late: yearly re-exports this module's functions
 
-    return indicators
+    return yearly
 
 
 def activities_timeline(store: Store, year_from: int, year_to: int, freq: str = "M", by: str = "type",
