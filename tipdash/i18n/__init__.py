@@ -17,6 +17,9 @@ Key prefixes: ``app``, ``lang``, ``common``, ``filter``, ``page``, ``indicator``
 ``indicator_def`` (one-sentence definition), ``vocab.<vocab>`` (controlled-vocabulary labels,
 vocab in :data:`VOCABS`), ``col`` (download column headers), ``export`` (provenance line).
 Other modules add their own sections (``map.``, ``timeline.``, ``import.`` ...).
+
+Numbers, plurals, dates and the sort order of names are formatted in :mod:`tipdash.i18n.formats`
+(one function each).
 """
 from __future__ import annotations
 
@@ -27,11 +30,13 @@ import time
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from tipdash.values import is_missing
+
 LANGS: tuple[str, ...] = ("ro", "en", "ru")
 DEFAULT_LANG = "ro"
 FALLBACK_LANG = "en"
 
-LOCALES_DIR = Path(__file__).with_name("locales")
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 
 #: Vocabularies that have labels in the catalogues (``vocab.<name>.<code>``), with their codes
 #: as listed in docs/ARCHITECTURE.md.  ``tests/test_i18n.py`` checks these against
@@ -164,7 +169,7 @@ def unit_name(code, lang: str | None = DEFAULT_LANG) -> str:
     """Name of the unit ``code`` in ``lang`` (delegates to ``tipdash.units``).
 
     Unknown codes (or units.py not importable) give the code itself; never raises."""
-    if code is None or _isna(code):
+    if is_missing(code):
         return ""
     code = str(code)
     if code == NATIONAL:
@@ -179,22 +184,11 @@ def unit_name(code, lang: str | None = DEFAULT_LANG) -> str:
         return code
 
 
-def _isna(v) -> bool:
-    if isinstance(v, float):
-        return v != v
-    try:
-        import pandas as pd
-        r = pd.isna(v)
-        return bool(r) if isinstance(r, bool) or getattr(r, "ndim", 1) == 0 else False
-    except (ImportError, TypeError, ValueError):
-        return False
-
-
 def vocab_label(vocab: str, code, lang: str | None = DEFAULT_LANG) -> str:
     """Label of a controlled-vocabulary ``code`` (``vocab`` in :data:`VOCABS`).
 
     Blank/None code -> "" ; unknown code -> the code as text."""
-    if code is None or _isna(code):
+    if is_missing(code):
         return ""
     key = f"vocab.{vocab}.{code}"
     return t_or(key, str(code), lang)
