@@ -3,6 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from tipdash import i18n, privacy, web
+from tipdash.values import is_missing
 
 web.require("view_public")  # the sign-in prompt instead of the page when public access is off
 
@@ -29,7 +30,7 @@ try:
 except Exception:  # noqa: BLE001
     last = None
 st.markdown(web.t("page.about.last_import",
-                 when=last.strftime("%Y-%m-%d %H:%M UTC") if last is not None and not web.is_na(last)
+                 when=last.strftime("%Y-%m-%d %H:%M UTC") if last is not None and not is_missing(last)
                  else web.t("common.no_data")))
 
 st.subheader(web.t("page.about.privacy"))

@@ -2,6 +2,7 @@
 import streamlit as st
 
 from tipdash import i18n, web
+from tipdash.values import is_missing
 from tipdash.web import map as web_map
 
 web.require("view_public")  # the sign-in prompt instead of the page when public access is off
@@ -66,7 +67,7 @@ st.plotly_chart(fig, on_select=_on_select, selection_mode="points", key="map",
 st.caption(web.t("page.map.click_hint"))
 if not change and not (cats["category"].str.startswith("class_") | cats["category"].isin(["zero", "suppressed"])).any():
     nat_row = web.national_row(f.year, ind)
-    if not web.is_na(nat_row.get("total")):
+    if not is_missing(nat_row.get("total")):
         st.info(web.t("page.map.national_only", year=f.year, indicator=i18n.indicator_label(ind, lang),
                      value=web.fmt_number(nat_row.get("total"), bool(nat_row.get("approximate")))))
 if st.session_state.get("_map_left_bank"):

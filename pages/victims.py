@@ -3,6 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from tipdash import exports, i18n, privacy, web
+from tipdash.values import is_missing
 from tipdash.web import auth as web_auth
 
 web.require("view_public")  # the sign-in prompt instead of the page when public access is off
@@ -32,7 +33,7 @@ uy = web.data("unit_year", f.year)
 by_unit = web.protected_units(uy, raw_total)[["code", "reporting_status", "victims"]]
 if f.units:
     by_unit = by_unit[by_unit["code"].isin(f.units)]
-if by_unit["victims"].map(web.is_na).all():
+if by_unit["victims"].map(is_missing).all():
     st.info(web.t("page.victims.unit_not_reported", year=f.year))
 else:
     web.table(by_unit.reset_index(drop=True), "victims_by_unit", year=f.year, filters=flt, key="v_units")
@@ -40,7 +41,7 @@ else:
 # --- breakdowns -------------------------------------------------------------------------------
 st.subheader(web.t("page.victims.breakdowns"))
 dims = ["sex", "age_group", "exploitation", "status"]
-bd_total = None if f.units or web.is_na(raw_total) else int(raw_total)
+bd_total = None if f.units or is_missing(raw_total) else int(raw_total)
 tabs = st.tabs([i18n.column_label(d, lang) for d in dims])
 for dim, tab in zip(dims, tabs):
     with tab:
@@ -50,7 +51,7 @@ for dim, tab in zip(dims, tabs):
             continue
         bd = web.data("victims", f.year, [dim], units=f.units_arg)
         shown = privacy.protect_breakdown(bd, "count", total=bd_total)
-        numeric = shown[shown["count"].map(lambda v: not isinstance(v, str) and not web.is_na(v))].copy()
+        numeric = shown[shown["count"].map(lambda v: not isinstance(v, str) and not is_missing(v))].copy()
         if len(numeric):
             numeric["label"] = [i18n.vocab_label(dim, v, lang) for v in numeric[dim]]
             web.chart(web.bar(numeric, "label", "count", labels={"label": "", "count": i18n.column_label("count", lang)},
@@ -62,7 +63,7 @@ st.subheader(web.t("page.victims.assistance"))
 asst = web.data("assistance", f.year, units=f.units_arg)
 if len(asst):
     asst = privacy.protect_assistance(asst, "count")
-    if asst["count"].map(web.is_na).all():
+    if asst["count"].map(is_missing).all():
         st.caption(web.t("page.victims.assistance_counts_not_given"))
     web.table(asst, "victims_assistance", year=f.year, filters=flt, key="v_assist")
 else:

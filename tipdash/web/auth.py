@@ -7,7 +7,7 @@
   starts a new Streamlit session, signs a password user out);
 * ``check_session`` runs first on every run (app.py): it ends expired sessions
   (``auth.session_expired``) and follows role changes in users.toml;
-* ``allowed(permission)`` is the one check the pages use (through ``ui.require``), whatever the
+* ``allowed(permission)`` is the one check the pages use (through ``require``, below), whatever the
   way of signing in: ``auth.allowed(role, permission, settings)``;
 * sign-ins, failed sign-ins and sign-outs are recorded with ``store.log_event`` beside the
   database (the Audit page shows them with the imports and reverts).
@@ -23,7 +23,8 @@ from pathlib import Path
 import streamlit as st
 
 from tipdash import auth, store
-from tipdash.web.state import db_path, t
+from tipdash.web.cache import db_path
+from tipdash.web.state import page_guard, t
 
 USER, ROLE, AT, VIA = "auth_user", "auth_role", "auth_signed_in_at", "auth_via"
 FORM_USER, FORM_PASSWORD, FORM_SUBMIT = "signin_user", "signin_password", "signin_submit"
@@ -272,3 +273,12 @@ def prompt() -> None:
         st.info(t("auth.prompt_closed"), icon=":material/lock:")
     else:
         st.info(t("auth.prompt_anonymous"), icon=":material/lock:")
+
+
+def require(permission: str) -> None:
+    """The guard at the top of every page: without ``permission`` (see ``tipdash.auth``) show the
+    sign-in prompt and stop, so a page reached by its URL never shows its data."""
+    page_guard()
+    if not allowed(permission):
+        prompt()
+        st.stop()

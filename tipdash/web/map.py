@@ -1,7 +1,8 @@
 """The map of the dashboard: status categories and value classes per unit, and the choropleth.
 
-Split out of tipdash/ui.py (it uses ui's language and number formatting, and no streamlit
-widget). Drawn with plotly's maplibre choropleth on a blank style: no tiles, nothing fetched.
+It uses the session's language and number formatting (:mod:`tipdash.web.state`) and no
+streamlit widget. Drawn with plotly's maplibre choropleth on a blank style: no tiles, nothing
+fetched.
 """
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import math
 from typing import Any, Iterable
 
 import pandas as pd
+import plotly.graph_objects as go
 
-from tipdash import i18n
-from tipdash.web.state import fmt_number, is_na, lang, t
+from tipdash import geo, i18n, privacy
+from tipdash.values import is_missing
+from tipdash.web.state import fmt_number, lang, t
 
 #: status categories of the map, each drawn as its own trace with its own legend entry
 STATUS_STYLE: dict[str, dict[str, Any]] = {
@@ -61,8 +64,6 @@ def map_categories(df: pd.DataFrame, indicator: str, *, change: bool = False) ->
     ``df`` is ``unit_year`` (victims already protected) or ``change`` for ``change=True``.
     Categories: ``class_<i>`` (numbers > 0), zero, suppressed, not_given (reported, figure
     blank), not_reported, left_bank; in change mode decrease/no_change/increase/not_comparable."""
-    from tipdash import geo, privacy
-
     lg = lang()
     rows = []
     by_code = {r["code"]: r for r in df.to_dict("records")}
@@ -76,10 +77,10 @@ def map_categories(df: pd.DataFrame, indicator: str, *, change: bool = False) ->
         status = r.get("reporting_status")
         status_text = i18n.vocab_label("reporting_status", status, lg)
         v = r.get(col)
-        approx = bool(r.get(f"{indicator}_approx")) if not is_na(r.get(f"{indicator}_approx")) else False
+        approx = bool(r.get(f"{indicator}_approx")) if not is_missing(r.get(f"{indicator}_approx")) else False
         if status == "not_reported":
             rows.append((code, "not_reported", t("common.not_reported"), status_text))
-        elif is_na(v):
+        elif is_missing(v):
             rows.append((code, "not_comparable" if change else "not_given", t("common.not_reported"), status_text))
         elif privacy.is_suppressed(v):
             rows.append((code, "suppressed", str(v), status_text))
@@ -107,10 +108,6 @@ def map_categories(df: pd.DataFrame, indicator: str, *, change: bool = False) ->
 def map_figure(cats: pd.DataFrame, indicator: str, *, highlight: Iterable[str] = (), height: int = 620,
                legend_title: str | None = None):
     """Choropleth (maplibre, no tiles) with one trace per class / status and its own legend entry."""
-    import plotly.graph_objects as go
-
-    from tipdash import geo
-
     lg = lang()
     gj = geo.load_geojson()
     classes = cats.attrs.get("classes", [])
