@@ -17,7 +17,9 @@ import pytest
 
 from tests.conftest import make_report_workbook, make_summary_csv, report_sheets
 from tipdash import i18n, note, store
-from tipdash.note import renderers as note_render
+from tipdash.i18n import formats
+from tipdash.note import md as note_md
+from tipdash.note.text import plural
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -103,7 +105,7 @@ def test_2022_sessions_table_reproduces_the_seed(md, lang):
     groups = session_table(md[lang], lang)
     assert {k: set(v) for k, v in groups.items()} == {k: names(v, lang) for k, v in SESSION_GROUPS.items()}
     for members in groups.values():  # alphabetical, diacritics ignored for ordering
-        assert members == sorted(members, key=note.collation_key)
+        assert members == sorted(members, key=formats.collation_key)
 
 
 @pytest.mark.parametrize("lang", i18n.LANGS)
@@ -113,7 +115,7 @@ def test_2022_no_meeting_and_not_reported_lists(md, lang):
               "ru": "не провели ни одного заседания"}[lang]
     no_meeting = names_after(text, marker)
     assert set(no_meeting) == names(NO_MEETING, lang) and len(no_meeting) == 14
-    assert no_meeting == sorted(no_meeting, key=note.collation_key)
+    assert no_meeting == sorted(no_meeting, key=formats.collation_key)
     assert next(line for line in text.splitlines() if marker in line).startswith("14 ")
     marker = {"en": "did not provide information", "ro": "nu au prezentat informații",
               "ru": "не представили сведения"}[lang]
@@ -197,7 +199,7 @@ def test_annex_has_every_unit_and_the_sources(md, st):
         from tipdash import units
 
         assert {r[0] for r in rows} == {i18n.unit_name(u.code, lang) for u in units.commission_units()}
-        assert [r[0] for r in rows] == sorted((r[0] for r in rows), key=note.collation_key)
+        assert [r[0] for r in rows] == sorted((r[0] for r in rows), key=formats.collation_key)
         nr = i18n.t("note.not_reported", lang)
         cantemir = next(r for r in rows if r[0] == i18n.unit_name("MD-CT", lang))
         assert cantemir[2] == "1" and cantemir[3] == nr  # sessions given, the rest blank = not reported
@@ -302,7 +304,7 @@ def test_cli_note(db2022, tmp_path):
 
 def test_collation_ignores_diacritics():
     got = sorted(["Ștefan Vodă", "Strășeni", "Soroca", "Călărași", "Cantemir", "Cahul", "Șoldănești",
-                  "Sîngerei"], key=note.collation_key)
+                  "Sîngerei"], key=formats.collation_key)
     assert got == ["Cahul", "Călărași", "Cantemir", "Sîngerei", "Șoldănești", "Soroca", "Ștefan Vodă",
                    "Strășeni"]
 
@@ -315,21 +317,21 @@ def test_collation_ignores_diacritics():
     ("en", 1, "1 session"), ("en", 2, "2 sessions"), ("en", 1000, "1,000 sessions"),
 ])
 def test_plurals(lang, n, expected):
-    assert note.plural("session", n, lang) == expected
+    assert plural("session", n, lang) == expected
 
 
 def test_periods():
-    assert note.period("2022-07-01", "2022-10-31", "en") == "July–October 2022"
-    assert note.period("2022-10-01", "2022-10-31", "ro") == "octombrie 2022"
-    assert note.period("2022-10-17", "2022-10-23", "ru") == "17–23 октября 2022"
-    assert note.period("2022-09-28", "2022-10-04", "en") == "28 September – 4 October 2022"
-    assert note.period("2022-12-20", "2023-01-10", "ro") == "20 decembrie 2022 – 10 ianuarie 2023"
-    assert note.period("2022-05-10", None, "en") == "from 10 May 2022"
-    assert note.period(None, None, "en") == "dates not reported"
+    assert formats.period("2022-07-01", "2022-10-31", "en") == "July–October 2022"
+    assert formats.period("2022-10-01", "2022-10-31", "ro") == "octombrie 2022"
+    assert formats.period("2022-10-17", "2022-10-23", "ru") == "17–23 октября 2022"
+    assert formats.period("2022-09-28", "2022-10-04", "en") == "28 September – 4 October 2022"
+    assert formats.period("2022-12-20", "2023-01-10", "ro") == "20 decembrie 2022 – 10 ianuarie 2023"
+    assert formats.period("2022-05-10", None, "en") == "from 10 May 2022"
+    assert formats.period(None, None, "en") == "dates not reported"
 
 
 def test_markdown_escaping_keeps_free_text_literal():
-    esc = note_render.md_escape
+    esc = note_md.md_escape
     assert esc("2022_national.xlsx") == "2022_national.xlsx"
     assert esc("*bold* [link]") == r"\*bold\* \[link\]"
     assert esc("1. first") == r"1\. first" and esc("- dash") == r"\- dash"
