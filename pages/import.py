@@ -1,39 +1,16 @@
 """Import (admins): upload reports or summaries, read the validation report, confirm; template; history, revert."""
 import hashlib
-import tempfile
-from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from tipdash import exports, ingest, store, web
 from tipdash.web import auth as web_auth
+from tipdash.web.importing import do_revert, files_frame, problems_frame, revert_choices
 
 web.require("import")  # admins only; anyone else gets the sign-in prompt
 
 st.title(web.t("page.import.title"))
 st.caption(web.t("page.import.intro"))
-
-PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "value", "message", "severity")
-
-
-def problems_frame(report) -> pd.DataFrame:
-    rows = [{
-        "file": p.file, "sheet": p.sheet, "row": p.row, "column": p.column,
-        "value": None if p.value is None else str(p.value), "message": p.message,
-        "severity": web.t(f"page.import.severity.{p.severity}"),
-    } for p in report.problems]
-    df = pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
-    df["row"] = df["row"].astype("Int64")
-    return df.rename(columns={c: web.t(f"page.import.col.{c}") for c in PROBLEM_COLUMNS})
-
-
-def files_frame(report) -> pd.DataFrame:
-    rows = [{"file": r.file, "status": web.t(f"page.import.status.{r.status}"), "submissions": r.submissions,
-             "rows": r.rows, "message": r.message} for r in report.files]
-    cols = ("file", "status", "submissions", "rows", "message")
-    return pd.DataFrame(rows, columns=list(cols)).rename(columns={c: web.t(f"page.import.col.{c}") for c in cols})
-
 
 # --- upload and validate -------------------------------------------------------------------------
 uploads = st.file_uploader(web.t("page.import.upload"), type=[s.lstrip(".") for s in ingest.SUPPORTED],
@@ -85,14 +62,7 @@ tyear = st.number_input(web.t("page.import.template_year"), min_value=2000, max_
                         value=(years[-1] + 1) if years else 2023, key="template_year")
 
 
-def _template_bytes(year: int) -> bytes:
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "template.xlsx"
-        ingest.write_template(int(year), out)
-        return out.read_bytes()
-
-
-st.download_button(web.t("page.import.template_download"), data=lambda: _template_bytes(tyear),
+st.download_button(web.t("page.import.template_download"), data=lambda: ingest.template_bytes(tyear),
                    file_name=exports.file_name("template", int(tyear), web.lang(), "xlsx"),
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    key="dl_template", on_click="ignore", icon=":material/download:")
@@ -117,41 +87,6 @@ st.subheader(web.t("page.import.revert_title"))
 st.caption(web.t("page.import.revert_caption"))
 
 
-def revert_choices(hist: pd.DataFrame) -> dict[int, str]:
-    """id -> label: every current submission, and every import that still has one (newest first)."""
-    cur = hist[hist["status"] == "current"] if len(hist) else hist
-    out: dict[int, str] = {}
-    for imp_id, part in cur.groupby("import_id", sort=False):
-        if len(part) > 1:
-            out[int(imp_id)] = web.t("page.import.revert_import", id=int(imp_id), file=part["file_name"].iloc[0],
-                                    n=len(part))
-    for r in cur.to_dict("records"):
-        out[int(r["submission_id"])] = web.t("page.import.revert_submission", id=int(r["submission_id"]),
-                                            unit=web.unit_name(r["unit_code"]) if r["unit_code"] != "MD"
-                                            else web.t("common.national_level"),
-                                            year=int(r["year"]), file=r["file_name"])
-    return dict(sorted(out.items(), reverse=True))
-
-
-def _do_revert(target: int) -> None:
-    """Callback of the Revert button: store.revert (audited in the database) as the signed-in admin."""
-    ss = st.session_state
-    ss["revert_confirm"] = False
-    ss["revert_id"] = None
-    if not web_auth.allowed("revert"):
-        return
-    try:
-        message = store.revert(web.db_path(), int(target), user=web_auth.user())
-    except KeyError:
-        ss["_revert_result"] = ("error", web.t("page.import.revert_unknown", id=target))
-    except store.StoreBusy:
-        ss["_revert_result"] = ("error", web.t("page.import.busy"))
-    else:
-        done = sum(line.startswith("reverted") for line in message.splitlines())
-        ss["_revert_result"] = ("success" if done else "warning",
-                                web.t("page.import.revert_done", id=target, n=done))
-
-
 choices = revert_choices(hist)
 if choices:
     target = st.selectbox(web.t("page.import.revert_pick"), list(choices), index=None, key="revert_id",
@@ -159,7 +94,7 @@ if choices:
                           placeholder=web.t("page.import.revert_placeholder"))
     confirm = st.checkbox(web.t("page.import.revert_confirm"), key="revert_confirm", disabled=target is None)
     st.button(web.t("page.import.revert_button"), key="revert_go", type="primary", icon=":material/undo:",
-              disabled=target is None or not confirm, on_click=_do_revert, args=(target,))
+              disabled=target is None or not confirm, on_click=do_revert, args=(target,))
 else:
     st.info(web.t("page.import.revert_none"))
 result = st.session_state.pop("_revert_result", None)

@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from tipdash.ingest import csvread, read
+from tipdash.ingest import csvread, limits, read
 from tipdash.ingest.read import (
     MAX_BYTES,
     ReadError,
@@ -618,7 +618,7 @@ def test_zip_bomb_limits_each_rule():
     # member count
     b = io.BytesIO()
     with zipfile.ZipFile(b, "w") as z:
-        for i in range(read.MAX_MEMBERS + 1):
+        for i in range(limits.MAX_MEMBERS + 1):
             z.writestr(f"x/{i}.xml", "<a/>")
     assert "parts" in err("m.xlsx", b.getvalue())
     # declared total over the cap, each member with an innocent ratio (80:1)
@@ -803,8 +803,8 @@ def test_csv_encoding_scores():
     for text, enc in ((ro, "cp1250"), (ru, "cp1251")):
         raw = text.encode(enc)
         other = "cp1251" if enc == "cp1250" else "cp1250"
-        right = read._implausible_words(raw.decode(enc), enc)
-        wrong = read._implausible_words(raw.decode(other), other)
+        right = csvread._implausible_words(raw.decode(enc), enc)
+        wrong = csvread._implausible_words(raw.decode(other), other)
         assert right < wrong, (text, right, wrong)
 
 

@@ -1,6 +1,6 @@
 """calamine: open a checked workbook, read its sheets, normalise the cell values.
 
-Callers run the safety scan first (`readers_zip` / `readers_xls`); its findings (error cells,
+Callers run the safety scan first (`zipscan` / `ole2`); its findings (error cells,
 formulas without a cached value) are merged into the values here.
 """
 

@@ -1,6 +1,6 @@
 """What every reader backend shares: the limits, `ReadError`, the scan records, the budget.
 
-Kept apart from `tipdash.readers` so that the backends (zip, xml, xls, calamine, csv) can use
+Kept apart from `tipdash.ingest.read` so that the backends (zip, xml, xls, calamine, csv) can use
 it without importing the entry points that import them.
 """
 

@@ -23,16 +23,16 @@ Public API (the importer depends on exactly this):
 
 Safety: every check is done on the content, never on the name.  Before any parser sees a ZIP
 (xlsx/ods) its central directory is checked (size, member count, compression ratio) and every
-member is inflated (`readers_zip`), in a streaming way, with a byte budget and a CRC check (so
+member is inflated (`zipscan`), in a streaming way, with a byte budget and a CRC check (so
 a lying header is caught); XML parts carrying a DTD are refused (no entity expansion can
-happen), and the sheets are parsed with defusedxml (`readers_xml`) to bound the cell range and
+happen), and the sheets are parsed with defusedxml (`xmlscan`) to bound the cell range and
 shared-string counts that calamine would allocate (calamine allocates a dense grid and aborts
-the whole process when that fails).  OLE2 (xls) files get the same treatment (`readers_xls`):
+the whole process when that fails).  OLE2 (xls) files get the same treatment (`ole2`):
 the compound-file structure and the BIFF cell records are validated before calamine reads them.
 
 Layout: this module holds the entry points, number parsing and file-kind sniffing; the limits
-and shared records are in `readers_common`, the ZIP container in `readers_zip`, the XML parts in
-`readers_xml`, OLE2 in `readers_xls`, calamine in `readers_calamine`, CSV in `readers_csv`.
+and shared records are in `limits`, the ZIP container in `zipscan`, the XML parts in `xmlscan`,
+OLE2 in `ole2`, calamine in `calamine`, CSV in `csvread` (all in `tipdash.ingest`).
 """
 
 from __future__ import annotations
@@ -44,21 +44,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tipdash.ingest.calamine import _close, _open_calamine, _read_calamine
-from tipdash.ingest.limits import (  # noqa: F401 - the limits, ReadError and col_letter are re-exported
-    MAX_BYTES,
-    MAX_CELLS,
-    MAX_MEMBERS,
-    MAX_RATIO,
-    MAX_SHEETS,
-    MAX_UNCOMPRESSED,
-    RATIO_MIN_SIZE,
-    ReadError,
-    _mb,
-    _norm_float,
-    _parse_ref,
-    col_letter,
-)
-from tipdash.ingest.csvread import _implausible_words, _read_csv  # noqa: F401 - tests score encodings
+from tipdash.ingest.csvread import _read_csv
+from tipdash.ingest.limits import MAX_BYTES, ReadError, _mb, _norm_float, _parse_ref, col_letter
 from tipdash.ingest.ole2 import _scan_ole2
 from tipdash.ingest.zipscan import _ZIP_MAGIC, _scan_zip
 

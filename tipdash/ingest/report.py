@@ -109,6 +109,13 @@ def _parse_commission(ctx: _Ctx, sheet: str, rows: list[list], merged: MergedFn 
                   f"required sheet {sheet!r} is empty: it needs Unit, Year and Reported in columns A/B")
         return None
     _check_merged(ctx, sheet, merged, rows[0])
+    raw = _commission_fields(ctx, sheet, rows, head)
+    _commission_values(ctx, sheet, raw, head)
+    return head
+
+
+def _commission_fields(ctx: _Ctx, sheet: str, rows: list[list], head: dict) -> dict[str, tuple[int, str, object]]:
+    """Field -> (row, label as written, value) of the field/value rows; unknown fields warned."""
     raw: dict[str, tuple[int, str, object]] = {}
     for i, row in enumerate(rows, start=1):
         key_text, value = _cell(row, 0), _cell(row, 1)
@@ -131,7 +138,11 @@ def _parse_commission(ctx: _Ctx, sheet: str, rows: list[list], merged: MergedFn 
         raw[fld] = (i, str(key_text), value)
         head["rows"][fld] = i
         head["labels"][fld] = str(key_text)
+    return raw
 
+
+def _commission_values(ctx: _Ctx, sheet: str, raw: dict, head: dict) -> None:
+    """Unit, Year, Submitted on, Prepared by and Reported, checked, into ``head``."""
     def where(fld, default):
         i, label, value = raw.get(fld, (None, default, None))
         return i, label, value
@@ -167,7 +178,6 @@ def _parse_commission(ctx: _Ctx, sheet: str, rows: list[list], merged: MergedFn 
     except ValueError as exc:
         head["errors"].add("reported")
         ctx.error(sheet, i, label, value, f"Reported: {exc}")
-    return head
 
 
 def _parse_fact_sheet(ctx: _Ctx, key: str, sheet: str, rows: list[list], year: int | None,

@@ -1,6 +1,6 @@
 """What both input formats share: the result types, the problem log, header mapping, the row reader.
 
-`validate_report` (format A) and `validate_summary` (format B) build on this; `validate.parse`
+`report` (format A) and `summary` (format B) build on this; `validate.parse`
 picks between them.
 """
 from __future__ import annotations
@@ -180,22 +180,20 @@ def _map_headers(ctx: _Ctx, sheet_key: str, sheet: str, header: list, hrow: int,
 def _resolve_unit(ctx: _Ctx, sheet: str, row: int, column: str, text: str, *, national: bool) -> str | None:
     res = units.resolve(text, allow_national=national)
     if not res.ok:
-        cands = ", ".join(f"{_unit_name(c)} ({c})" for c, _ in res.candidates[:5])
+        cands = ", ".join(f"{units.official_name(c)} ({c})" for c, _ in res.candidates[:5])
         ctx.error(sheet, row, column, text, f"{res.message}" + (f" [candidates: {cands}]" if cands and
                                                                  "closest" not in res.message else ""))
         return None
     if res.code != units.NATIONAL and not units.get(res.code).has_commission:
-        ctx.error(sheet, row, column, text, f"{_unit_name(res.code)} ({res.code}) has no territorial commission")
+        ctx.error(sheet, row, column, text,
+                  f"{units.official_name(res.code)} ({res.code}) has no territorial commission")
         return None
     if res.warning:
         ctx.warn(sheet, row, column, text,
-                 f"unit {show(text)} read as {_unit_name(res.code)} ({res.code}), a fuzzy match ({res.score:.0f}/100); "
+                 f"unit {show(text)} read as {units.official_name(res.code)} ({res.code}), "
+                 f"a fuzzy match ({res.score:.0f}/100); "
                  f"check it, and write the name exactly to silence this warning")
     return res.code
-
-
-def _unit_name(code: str) -> str:
-    return "Republica Moldova" if code == units.NATIONAL else units.get(code).name_ro
 
 
 _DATES: dict[dt.date, dt.date] = {}

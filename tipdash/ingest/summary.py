@@ -16,7 +16,6 @@ from tipdash.ingest.sheet import (
     _map_headers,
     _resolve_unit,
     _RowReader,
-    _unit_name,
 )
 
 SUMMARY_COUNTS = ("sessions", "information_activities", "participants", "trainings", "members_trained",
@@ -61,34 +60,11 @@ def _parse_summary(ctx: _Ctx, sheet: str, rows: list[list], merged: MergedFn | N
         if rec.raw("year") is None:
             rec.fail("year", None, f"{rec.col('year')} is blank: write the report year")
         reported = rec._get("reported", vocab.parse_bool)
-        values: dict[str, object] = {}
-        approx = False
-        for fld in SUMMARY_COUNTS:
-            raw = rec.raw(fld)
-            n = vocab.approx_number(raw) if isinstance(raw, str) else None
-            if n is not None:
-                if fld == "information_activities":
-                    values[fld], approx = n, True
-                else:
-                    rec.fail(fld, raw, f"{rec.col(fld)}: {show(raw)} is approximate; only "
-                                       f"information_activities may be approximate — write a whole number")
-                continue
-            values[fld] = rec.count(fld)
-        figures = [fld for fld in SUMMARY_COUNTS if rec.raw(fld) is not None]
-        if reported is False and figures:
-            rec.fail("reported", rec.raw("reported"),
-                     f"{rec.col('reported')} is {show(rec.raw('reported'))} but the row has figures "
-                     f"({', '.join(rec.col(f) for f in figures)}); write 'yes' or delete the figures")
-        elif reported is None and rec.raw("reported") is None:
-            if figures:
-                reported = True
-                ctx.warn(sheet, r, rec.col("reported"), None,
-                         f"{rec.col('reported')} is blank; read as 'yes' because the row has figures")
-            else:
-                rec.fail("reported", None, f"{rec.col('reported')} is blank: write yes or no")
+        values, approx = _counts(rec)
+        reported = _reported(ctx, sheet, r, rec, reported)
         if code and year:
             if (code, year) in seen:
-                rec.fail("unit", unit_text, f"{show(unit_text)}: {_unit_name(code)} {year} is already on row "
+                rec.fail("unit", unit_text, f"{show(unit_text)}: {units.official_name(code)} {year} is already on row "
                                             f"{seen[(code, year)]}; "
                                             f"a summary has one row per unit and year")
             else:
@@ -103,3 +79,39 @@ def _parse_summary(ctx: _Ctx, sheet: str, rows: list[list], merged: MergedFn | N
     elif not out and not ctx.has_errors:
         ctx.error(sheet, hrow, None, None, f"sheet {sheet!r} has no row for a commission (only totals)")
     return [] if ctx.has_errors else out
+
+
+def _counts(rec: _RowReader) -> tuple[dict[str, object], bool]:
+    """The row's figures, and whether information_activities is approximate ("~500")."""
+    values: dict[str, object] = {}
+    approx = False
+    for fld in SUMMARY_COUNTS:
+        raw = rec.raw(fld)
+        n = vocab.approx_number(raw) if isinstance(raw, str) else None
+        if n is not None:
+            if fld == "information_activities":
+                values[fld], approx = n, True
+            else:
+                rec.fail(fld, raw, f"{rec.col(fld)}: {show(raw)} is approximate; only "
+                                   f"information_activities may be approximate — write a whole number")
+            continue
+        values[fld] = rec.count(fld)
+    return values, approx
+
+
+def _reported(ctx: _Ctx, sheet: str, r: int, rec: _RowReader, reported: bool | None) -> bool | None:
+    """Reported, checked against the figures: "no" with figures is an error, blank with figures
+    reads as "yes" (with a warning), blank without figures is an error."""
+    figures = [fld for fld in SUMMARY_COUNTS if rec.raw(fld) is not None]
+    if reported is False and figures:
+        rec.fail("reported", rec.raw("reported"),
+                 f"{rec.col('reported')} is {show(rec.raw('reported'))} but the row has figures "
+                 f"({', '.join(rec.col(f) for f in figures)}); write 'yes' or delete the figures")
+    elif reported is None and rec.raw("reported") is None:
+        if figures:
+            reported = True
+            ctx.warn(sheet, r, rec.col("reported"), None,
+                     f"{rec.col('reported')} is blank; read as 'yes' because the row has figures")
+        else:
+            rec.fail("reported", None, f"{rec.col('reported')} is blank: write yes or no")
+    return reported

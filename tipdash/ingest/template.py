@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 from pathlib import Path
 
 import xlsxwriter
@@ -75,7 +76,7 @@ _SHEET_HELP = {
 def unit_choices() -> list[str]:
     """The dropdown of units: the Romanian names of the 35 commission units + the national level."""
     names = sorted((u.name_ro for u in units.commission_units()), key=vocab.norm)
-    return names + ["Republica Moldova"]
+    return names + [units.official_name(units.NATIONAL)]
 
 
 def _lists() -> dict[str, list[str]]:
@@ -93,14 +94,25 @@ def write_template(year: int, out: str | os.PathLike) -> Path:
     wb = xlsxwriter.Workbook(str(out))
     wb.set_properties({"title": f"tipdash: raport anual al comisiei teritoriale / commission annual report {year}",
                        "author": "tipdash", "comments": "Format A (docs/FORMATS.md)"})
-    bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
-                          "valign": "top"})
-    title = wb.add_format({"bold": True, "font_size": 14})
-    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-    date_fmt = wb.add_format({"num_format": "dd.mm.yyyy"})
-    hint = wb.add_format({"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"})
+    fmt = {
+        "bold": wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
+                               "valign": "top"}),
+        "title": wb.add_format({"bold": True, "font_size": 14}),
+        "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+        "date": wb.add_format({"num_format": "dd.mm.yyyy"}),
+        "hint": wb.add_format({"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"}),
+    }
+    refs = _instructions(wb, fmt, year)
+    _commission_sheet(wb, fmt, year, refs)
+    for key in SHEET_ORDER:
+        _data_sheet(wb, fmt, year, refs, key)
+    wb.close()
+    return out
 
-    # ---- Instructions (+ the lists the dropdowns read)
+
+def _instructions(wb, fmt: dict, year: int) -> dict[str, str]:
+    """The Instructions sheet, and the lists the dropdowns read: list name -> cell range."""
+    bold, title, wrap = fmt["bold"], fmt["title"], fmt["wrap"]
     ins = wb.add_worksheet(vocab.sheet_label("instructions"))
     ins.set_column(0, 0, 22)
     ins.set_column(1, 2, 60, wrap)
@@ -135,8 +147,11 @@ def write_template(year: int, out: str | os.PathLike) -> Path:
         ins.set_column(c, c, 24)
         col = xl_col_to_name(c)
         refs[name] = f"={ins.get_name()}!${col}$7:${col}${6 + len(values)}"
+    return refs
 
-    # ---- Commission
+
+def _commission_sheet(wb, fmt: dict, year: int, refs: dict[str, str]) -> None:
+    bold, hint = fmt["bold"], fmt["hint"]
     com = wb.add_worksheet(vocab.sheet_label("commission"))
     com.set_column(0, 0, 18, bold)
     com.set_column(1, 1, 40)
@@ -163,31 +178,41 @@ def write_template(year: int, out: str | os.PathLike) -> Path:
     com.data_validation(4, 1, 4, 1, {"validate": "list", "source": refs["yesno"], "error_type": "stop"})
     com.activate()
 
-    # ---- data sheets
-    for key in SHEET_ORDER:
-        ws = wb.add_worksheet(vocab.sheet_label(key))
-        ws.freeze_panes(1, 0)
-        ws.set_row(0, 30)
-        for j, (fld, kind) in enumerate(_KINDS[key].items()):
-            ws.write(0, j, vocab.header_label(key, fld), bold)
-            ws.write_comment(0, j, f"{vocab.header_label(key, fld, 'ro')}", {"x_scale": 1.2})
-            fmt = date_fmt if kind == "date" else None
-            ws.set_column(j, j, _WIDTH.get(kind, 24), fmt)
-            rng = (1, j, ROWS, j)
-            if kind == "date":
-                ws.data_validation(*rng, {"validate": "date", "criteria": "between",
-                                          "minimum": dt.date(year, 1, 1), "maximum": dt.date(year, 12, 31),
-                                          "error_type": "warning",
-                                          "error_message": f"O dată din {year}, zz.ll.aaaa / a date in {year}"})
-            elif kind == "count":
-                ws.data_validation(*rng, {"validate": "integer", "criteria": ">=",
-                                          "value": 1 if fld == "count" and key != "victims" else 0,
-                                          "error_type": "stop",
-                                          "error_message": "Un număr întreg / a whole number"})
-            elif kind in refs:
-                ws.data_validation(*rng, {"validate": "list", "source": refs[kind],
-                                          "error_type": {"yesno": "stop", "assist": "information"}.get(
-                                              kind, "warning"),
-                                          "error_message": "Alegeți din listă / choose from the list"})
-    wb.close()
-    return out
+
+def _data_sheet(wb, fmt: dict, year: int, refs: dict[str, str], key: str) -> None:
+    """One data sheet: the header row (Romanian in the comments) and, for ROWS rows, the formats
+    and dropdowns of each column."""
+    bold, date_fmt = fmt["bold"], fmt["date"]
+    ws = wb.add_worksheet(vocab.sheet_label(key))
+    ws.freeze_panes(1, 0)
+    ws.set_row(0, 30)
+    for j, (fld, kind) in enumerate(_KINDS[key].items()):
+        ws.write(0, j, vocab.header_label(key, fld), bold)
+        ws.write_comment(0, j, f"{vocab.header_label(key, fld, 'ro')}", {"x_scale": 1.2})
+        ws.set_column(j, j, _WIDTH.get(kind, 24), date_fmt if kind == "date" else None)
+        _validation(ws, j, fld, kind, key, year, refs)
+
+
+def _validation(ws, j: int, fld: str, kind: str, key: str, year: int, refs: dict[str, str]) -> None:
+    rng = (1, j, ROWS, j)
+    if kind == "date":
+        ws.data_validation(*rng, {"validate": "date", "criteria": "between",
+                                  "minimum": dt.date(year, 1, 1), "maximum": dt.date(year, 12, 31),
+                                  "error_type": "warning",
+                                  "error_message": f"O dată din {year}, zz.ll.aaaa / a date in {year}"})
+    elif kind == "count":
+        ws.data_validation(*rng, {"validate": "integer", "criteria": ">=",
+                                  "value": 1 if fld == "count" and key != "victims" else 0,
+                                  "error_type": "stop",
+                                  "error_message": "Un număr întreg / a whole number"})
+    elif kind in refs:
+        ws.data_validation(*rng, {"validate": "list", "source": refs[kind],
+                                  "error_type": {"yesno": "stop", "assist": "information"}.get(
+                                      kind, "warning"),
+                                  "error_message": "Alegeți din listă / choose from the list"})
+
+
+def template_bytes(year: int) -> bytes:
+    """The blank workbook of ``year`` as bytes (the Import page's download)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return write_template(int(year), Path(tmp) / "template.xlsx").read_bytes()

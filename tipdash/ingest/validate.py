@@ -1,39 +1,19 @@
 """Validation of the two input formats (docs/FORMATS.md) into rows ready for the database.
 
-`parse(file, workbook, merged=...)` turns the raw sheets of one file (from `tipdash.readers`)
+`parse(file, workbook, merged=...)` turns the raw sheets of one file (from `tipdash.ingest.read`)
 into a `Parsed`: the submissions it holds (one per unit-year, each with its fact rows) and the
 problems found, each located by file, sheet, 1-based spreadsheet row and column (the header as
 written in the file, else the column letter). Nothing here touches the database.
 
-The pieces: `validate_cells` reads single values, `validate_sheet` holds the result types and
-the machinery both formats share, `validate_report` checks format A and `validate_summary`
-format B. This module picks the format and re-exports the public names.
+The pieces: `cells` reads single values, `sheet` holds the result types and the machinery both
+formats share, `report` checks format A and `summary` format B. This module picks the format.
 """
 from __future__ import annotations
 
 from tipdash import vocab
-from tipdash.ingest.cells import (  # noqa: F401 - re-exported
-    MIN_YEAR,
-    CellError,
-    show,
-    to_count,
-    to_date,
-    to_text,
-    to_year,
-)
-from tipdash.ingest.report import ASSISTANCE, _parse_report  # noqa: F401 - re-exported
-from tipdash.ingest.sheet import (  # noqa: F401 - re-exported
-    FACT_COLUMNS,
-    FACT_SHEETS,
-    MergedFn,
-    Parsed,
-    Problem,
-    Submission,
-    _blank_row,
-    _Ctx,
-    _header_row,
-)
-from tipdash.ingest.summary import SUMMARY_COUNTS, _parse_summary  # noqa: F401 - re-exported
+from tipdash.ingest.report import _parse_report
+from tipdash.ingest.sheet import FACT_SHEETS, MergedFn, Parsed, _blank_row, _Ctx, _header_row
+from tipdash.ingest.summary import _parse_summary
 
 
 def parse(file: str, sheets: dict[str, list[list]], kind: str, merged: MergedFn | None = None) -> Parsed:

@@ -1,7 +1,7 @@
 """The ZIP container of an xlsx/ods: size, member count and ratio checks, streaming inflate.
 
 Every member is inflated here with a byte budget and a CRC check (so a lying header is caught),
-and its XML is handed to `tipdash.readers_xml` before any parser sees the file.
+and its XML is handed to `tipdash.ingest.xmlscan` before any parser sees the file.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from tipdash.ingest.limits import (
     _corrupt,
     _mb,
     _Scan,
+    _SheetScan,
     _short,
 )
 from tipdash.ingest.xmlscan import (
@@ -189,7 +190,21 @@ def _scan_ooxml(name, data, infos, by_name, budget) -> _Scan:
         if info is not None:
             raw = _read_member(name, data, info, budget, _XmlGuard(name, part, info.file_size, True))
             control[part] = _parse_small(name, part, raw)
+    _check_content_types(name, control)
+    part_to_sheet = _sheet_parts(name, control)
+    scans = []
+    for info in infos:
+        part = info.filename
+        if part in control or part.endswith("/"):
+            continue
+        scan = _scan_part(name, data, info, budget, part_to_sheet)
+        if scan is not None and scan.name is not None:
+            scans.append(scan)
+    return _Scan("xlsx", [s for s in scans if s.name is not None])
 
+
+def _check_content_types(name: str, control: dict) -> None:
+    """A workbook (xlsx, xlsm, template), not a Word/PowerPoint file or an .xlsb."""
     ctypes = " ".join(
         (el.get("ContentType") or "") for el in control["[Content_Types].xml"].iter()
     ).lower()
@@ -205,7 +220,9 @@ def _scan_ooxml(name, data, infos, by_name, budget) -> _Scan:
     if "xl/workbook.xml" not in control:
         raise _corrupt(name, "the workbook part xl/workbook.xml is missing")
 
-    # sheet name -> part, in workbook order (what calamine follows)
+
+def _sheet_parts(name: str, control: dict) -> dict[str, str]:
+    """Part -> sheet name, in workbook order (what calamine follows)."""
     rels = {}
     if "xl/_rels/workbook.xml.rels" in control:
         for el in control["xl/_rels/workbook.xml.rels"].iter():
@@ -222,43 +239,41 @@ def _scan_ooxml(name, data, infos, by_name, budget) -> _Scan:
                 part_to_sheet.setdefault(rels[rid], sname)
     if len(order) > MAX_SHEETS:
         raise ReadError(name, f"too many sheets ({len(order)}; limit {MAX_SHEETS})")
+    return part_to_sheet
 
-    scans = []
-    for info in infos:
-        part = info.filename
-        if part in control or part.endswith("/"):
-            continue
-        guard = fast = None
-        for chunk in _member_chunks(name, data, info, budget):
-            if guard is None:
-                xml = part in part_to_sheet or (not _is_media(part) and _looks_xml(part, chunk))
-                guard = _XmlGuard(name, part, info.file_size, strict=xml)
-                if xml:
-                    # every XML part, not only the recognised sheets: a part calamine would read
-                    # as a sheet cannot slip through a target we failed to resolve
-                    fast = _FastSheetScan(name, part, budget)
-            guard.feed(chunk)
-            if fast is not None:
-                fast.feed(chunk)
-        if fast is None:
-            continue
-        scan = fast.finish()
-        if scan is None:
-            # Something the byte scan does not model exactly (cells or rows without a position,
-            # error cells, formulas without a cached value): parse the part with defusedxml.
-            budget.cells -= fast.counted
-            handler = _XlsxSheetHandler(name, part, budget)
-            parser = _defused_parser(handler)
-            for chunk in _member_chunks(name, data, info, None):
-                _feed_parser(name, part, parser, chunk, False)
-            _feed_parser(name, part, parser, b"", True)
-            handler.finish()
-            scan = handler.scan
-        scan.part = part
-        scan.name = part_to_sheet.get(part)
-        if scan.name is not None:
-            scans.append(scan)
-    return _Scan("xlsx", [s for s in scans if s.name is not None])
+
+def _scan_part(name, data, info, budget, part_to_sheet: dict[str, str]) -> _SheetScan | None:
+    """Inflate one member under the XML guard; for an XML part, its cell range (None otherwise)."""
+    part = info.filename
+    guard = fast = None
+    for chunk in _member_chunks(name, data, info, budget):
+        if guard is None:
+            xml = part in part_to_sheet or (not _is_media(part) and _looks_xml(part, chunk))
+            guard = _XmlGuard(name, part, info.file_size, strict=xml)
+            if xml:
+                # every XML part, not only the recognised sheets: a part calamine would read
+                # as a sheet cannot slip through a target we failed to resolve
+                fast = _FastSheetScan(name, part, budget)
+        guard.feed(chunk)
+        if fast is not None:
+            fast.feed(chunk)
+    if fast is None:
+        return None
+    scan = fast.finish()
+    if scan is None:
+        # Something the byte scan does not model exactly (cells or rows without a position,
+        # error cells, formulas without a cached value): parse the part with defusedxml.
+        budget.cells -= fast.counted
+        handler = _XlsxSheetHandler(name, part, budget)
+        parser = _defused_parser(handler)
+        for chunk in _member_chunks(name, data, info, None):
+            _feed_parser(name, part, parser, chunk, False)
+        _feed_parser(name, part, parser, b"", True)
+        handler.finish()
+        scan = handler.scan
+    scan.part = part
+    scan.name = part_to_sheet.get(part)
+    return scan
 
 
 def _resolve_target(target: str) -> str:
