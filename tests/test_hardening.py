@@ -1,6 +1,6 @@
 """Hardening that a source change could undo silently: the Streamlit server settings and the
 absence of raw HTML. (The upload endpoint, URL access and load are in tests/e2e/test_security.py
-and tests/e2e/test_load.py; roles in tests/test_roles.py.)"""
+and tests/e2e/test_load.py; roles in tests/web/test_roles.py.)"""
 from __future__ import annotations
 
 import re

@@ -32,7 +32,7 @@ from tipdash.ingest.read import (
     sha256,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 # --- builders ------------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The annual informative note (tipdash/note.py, tipdash/note_render.py).
+"""The annual informative note (tipdash/note/).
 
 The 2022 note generated from the seed must reproduce the facts of the State Chancellery's
 note (data/sources/informative_note_2022_en.md) exactly.
@@ -21,7 +21,7 @@ from tipdash.i18n import formats
 from tipdash.note import md as note_md
 from tipdash.note.text import plural
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # The seed's facts, by ISO code.
 SESSION_GROUPS = {

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import make_report_workbook, report_sheets, synthetic_report_sheets
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 PAGES = ["map", "timeline", "victims", "reporting", "import", "audit", "about"]
 ADMIN_PAGES = {"import", "audit"}

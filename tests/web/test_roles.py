@@ -3,7 +3,7 @@ rate limit, expiry, OpenID Connect; the revert control; every audited action.
 
 Sessions are simulated by setting what the sidebar form stores in st.session_state
 (`signed_in`), and the form itself is used with the real users.toml of the module's
-TIPDASH_CONFIG_DIR (see tests/test_pages.py `db`)."""
+TIPDASH_CONFIG_DIR (see tests/web/test_pages.py `db`)."""
 from __future__ import annotations
 
 import contextlib
@@ -17,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import make_report_workbook, report_sheets
-from tests.test_pages import ADMIN, ANALYST, APP, TIMEOUT, db, frames, run, signed_in, texts  # noqa: F401
+from tests.web.test_pages import ADMIN, ANALYST, APP, TIMEOUT, db, frames, run, signed_in, texts  # noqa: F401
 from tipdash import auth, i18n, store
 from tipdash.web import auth as web_auth
 
