@@ -27,7 +27,9 @@ def is_missing(value: Any) -> bool:
 
 
 def is_bool(value: Any) -> bool:
-    """A Python or numpy boolean (numpy's is not a ``bool`` subclass)."""
+    """A Python boolean, or a scalar whose type is named ``bool_`` (numpy 1's boolean). Numpy 2
+    names its boolean type ``bool``, so a numpy 2 boolean is not caught -- as in the download
+    code this came from; DataFrame rows (``itertuples``, ``tolist``) hold Python booleans."""
     return isinstance(value, bool) or type(value).__name__ == "bool_"
 
 
