@@ -51,7 +51,7 @@ def db(tmp_path_factory):
         mp.setenv("TIPDASH_CONFIG_DIR", str(cfg))
         # AppTest re-detects Streamlit's old "pages/ folder" mode before every run (a server does
         # it once, and app.py's st.navigation turns it off); in that mode a rerun would execute
-        # pages/<page>.py without app.py. ui.page_guard() recovers with a rerun, but a rerun drops
+        # pages/<page>.py without app.py. web.page_guard() recovers with a rerun, but a rerun drops
         # a button click, so tests tell PagesManager there is no pages/ folder.
         from streamlit.runtime import pages_manager
 
