@@ -105,7 +105,6 @@ def _suppression_label() -> str:
         return "<5"
 
 
-
 def year_text(year: Any) -> str:
     if isinstance(year, (list, tuple)):
         ys = [str(int(y)) for y in year if not is_missing(y)]

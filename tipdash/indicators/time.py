@@ -15,7 +15,6 @@ _FREQ = {"M": "month", "W": "week"}   # weeks start on Monday (ISO)
 _BY = ("type", "target_group")
 
 
-
 def activities_timeline(store: Store, year_from: int, year_to: int, freq: str = "M", by: str = "type",
                         units=None) -> pd.DataFrame:
     """``period`` (start of month/ISO week, Timestamp), ``<by>``, ``activities`` (sum of count),

@@ -19,6 +19,7 @@ TOTAL_ATTR = "tipdash.total"         # the protected total of a protected frame
 PUB, PRIMARY, SECOND, WITHHELD = "published", "primary", "secondary", "withheld"
 _INF = 10 ** 12
 
+
 def threshold() -> int:
     """Counts below this (and above 0) are suppressed; $TIPDASH_SUPPRESS_THRESHOLD overrides 5."""
     raw = os.environ.get(ENV, "").strip()

@@ -12,12 +12,13 @@ import streamlit as st
 from tipdash import privacy
 from tipdash import store as store_mod
 
+
 @st.cache_resource(show_spinner=False)
 def _open_store(path: str) -> store_mod.Store:
     """One Store per database path for the whole server; builds the 2022 database when missing."""
     p = Path(path)
     if not p.exists():
-        from tipdash import ingest
+        from tipdash import ingest  # only on a server's first start without a database
 
         report = ingest.init_db(p)
         if not p.exists():

@@ -9,6 +9,7 @@ import streamlit as st
 
 from tipdash.values import is_missing
 
+
 def bar(df: pd.DataFrame, x: str, y: str, color: str | None = None, *, labels: Mapping[str, str] | None = None,
         height: int = 360, orientation: str = "v"):
     fig = px.bar(df, x=x, y=y, color=color, labels=dict(labels or {}), height=height, orientation=orientation)
