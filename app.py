@@ -1,38 +1,39 @@
 """tipdash: `streamlit run app.py`. Sign-in state, navigation, the shared sidebar filters, then the page.
 
 Every page stays in the navigation whatever the role (a page the visitor may not open shows a
-lock, and its own ``ui.require`` guard shows the sign-in prompt instead of its data)."""
+lock, and its own ``web.require`` guard shows the sign-in prompt instead of its data)."""
 import streamlit as st
 
-from tipdash import auth, i18n, ui, ui_auth
+from tipdash import auth, i18n, web
+from tipdash.web import auth as web_auth
 
 st.set_page_config(layout="wide", page_title="tipdash", page_icon="🗺️")  # an emoji favicon is a data: URL; a :material: one is fetched from Google
 
-lang = ui.lang()
-ui_auth.check_session()  # expiry, OpenID identity, role changes: before anything is shown
+lang = web.lang()
+web_auth.check_session()  # expiry, OpenID identity, role changes: before anything is shown
 
 
 def _may_open(page_id: str) -> bool:
-    return ui_auth.allowed(auth.PAGE_PERMISSION.get(page_id, "view_public"))
+    return web_auth.allowed(auth.PAGE_PERMISSION.get(page_id, "view_public"))
 
 
 pages = {
     page_id: st.Page(script, title=i18n.t(title_key, lang), icon=icon if _may_open(page_id) else ":material/lock:",
                      url_path=page_id, default=(page_id == "map"))
-    for page_id, (script, title_key, icon) in ui.PAGES.items()
+    for page_id, (script, title_key, icon) in web.PAGES.items()
 }
 current = st.navigation(list(pages.values()))
 page_id = next((pid for pid, p in pages.items() if p.url_path == current.url_path), "map")
 
 try:
-    ui.get_store()  # builds the 2022 database from data/seed once, if the file is missing
+    web.get_store()  # builds the 2022 database from data/seed once, if the file is missing
 except Exception as exc:  # noqa: BLE001 -- say what is wrong instead of a traceback
-    st.error(ui.t("page.app.db_error", error=str(exc)))
+    st.error(web.t("page.app.db_error", error=str(exc)))
     st.stop()
 
-ui.sidebar_filters(page_id if _may_open(page_id) else None)
-ui_auth.sidebar()
-st.sidebar.caption(ui.t("app.subtitle"))
-ui.show_notices()
-ui_auth.show_notices()
+web.sidebar_filters(page_id if _may_open(page_id) else None)
+web_auth.sidebar()
+st.sidebar.caption(web.t("app.subtitle"))
+web.show_notices()
+web_auth.show_notices()
 current.run()

@@ -169,7 +169,7 @@ def tour(browser, url: str, page_ids: list[str]) -> dict:
 def main(runs: int, map_json: str) -> dict:
     from playwright.sync_api import sync_playwright
 
-    from tipdash import ui
+    from tipdash import web
 
     out: dict = {}
     app = Server(ROOT / "app.py", STREAMLIT_CLIENT_SHOW_ERROR_DETAILS="full")
@@ -191,7 +191,7 @@ def main(runs: int, map_json: str) -> dict:
                 out["map_ms"], out["bare_map_ms"] = summary(app_ms), summary(bare_ms)
                 out["map_ws_bytes"], out["bare_map_ws_bytes"] = max(app_ws), max(bare_ws)
                 out["vs_bare"] = round(out["map_ms"]["median"] / out["bare_map_ms"]["median"], 2)
-                pages = tour(browser, app.url, list(ui.PAGES))
+                pages = tour(browser, app.url, list(web.PAGES))
                 out["signed_in"] = pages.pop("signed_in")
                 out["pages"] = pages
             finally:

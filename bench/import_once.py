@@ -1,5 +1,5 @@
 """One timed run, in a fresh process: `import_once.py tipdash DB FILES_LIST` imports every workbook
-listed (one path a line) into the new database DB with `importer.import_paths`;
+listed (one path a line) into the new database DB with `ingest.import_paths`;
 `import_once.py openpyxl - FILES_LIST` reads them with pandas + openpyxl only. Prints JSON."""
 from __future__ import annotations
 
@@ -22,13 +22,13 @@ def main(mode: str, db: str, listing: str) -> dict:
             rows += sum(len(df) for df in pd.read_excel(p, engine="openpyxl", sheet_name=None).values())
         return {"seconds": time.perf_counter() - t, "files": len(paths), "rows": rows,
                 "bytes": sum(p.stat().st_size for p in paths), "peak_rss_mb": self_hwm_mb()}
-    from tipdash import importer
+    from tipdash import ingest
 
     target = Path(db)
     for stale in target.parent.glob(target.name + "*"):
         stale.unlink()
     t = time.perf_counter()
-    report = importer.import_paths(paths, target, user="bench")
+    report = ingest.import_paths(paths, target, user="bench")
     seconds = time.perf_counter() - t
     errors = [str(p) for p in report.problems if p.severity == "error"]
     return {"seconds": seconds, "files": len(paths), "rows": sum(f.rows for f in report.files),

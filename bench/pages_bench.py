@@ -29,9 +29,9 @@ TIMEOUT = 300
 
 
 def pages() -> list[str]:
-    from tipdash import ui
+    from tipdash import web
 
-    return list(ui.PAGES)
+    return list(web.PAGES)
 
 
 def elements(at: AppTest) -> list:
@@ -89,12 +89,12 @@ def sign_in(at: AppTest) -> None:
     user = os.environ.get("BENCH_USER")
     if not user:
         return
-    from tipdash import ui_auth
+    from tipdash.web import auth as web_auth
 
-    at.session_state[ui_auth.USER] = user
-    at.session_state[ui_auth.ROLE] = "admin"
-    at.session_state[ui_auth.AT] = time.time()
-    at.session_state[ui_auth.VIA] = "password"
+    at.session_state[web_auth.USER] = user
+    at.session_state[web_auth.ROLE] = "admin"
+    at.session_state[web_auth.AT] = time.time()
+    at.session_state[web_auth.VIA] = "password"
 
 
 def bench_page(page: str, runs: int, workdir: Path) -> dict:

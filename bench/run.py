@@ -41,7 +41,7 @@ def log(msg: str) -> None:
 
 def synth_data(out: Path, years: int, activities: int, jobs: int) -> dict:
     """The synthetic workbooks (reused when bench/out already holds the same ones)."""
-    from tipdash import synth
+    from tipdash.ingest import synth
 
     manifest_path = out / synth.MANIFEST
     if manifest_path.exists():
@@ -350,7 +350,7 @@ def notes(results: dict, cfg: dict) -> list[str]:
         "Every figure is the median of the runs listed beside it; the import at the largest scale uses "
         f"{cfg['big_runs']} runs (the slowest measurement), the others {cfg['runs']}. Fewer runs than "
         "that means the wall-clock budget cut them (see import.runs / target_runs).",
-        "import_s: tipdash.importer.import_paths of every workbook into a fresh database, timed in a fresh "
+        "import_s: tipdash.ingest.import_paths of every workbook into a fresh database, timed in a fresh "
         "process (interpreter start and imports excluded).",
         f"import_vs_openpyxl = (pandas.read_excel(engine='openpyxl', sheet_name=None) time for the same "
         f"workbooks) / import_s; above 1 means tipdash's whole import is faster than that read alone. When "

@@ -1,166 +1,102 @@
 """Import (admins): upload reports or summaries, read the validation report, confirm; template; history, revert."""
 import hashlib
-import tempfile
-from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
-from tipdash import exports, importer, store, template, ui, ui_auth
+from tipdash import exports, ingest, store, web
+from tipdash.web import auth as web_auth
+from tipdash.web.importing import do_revert, files_frame, problems_frame, revert_choices
 
-ui.require("import")  # admins only; anyone else gets the sign-in prompt
+web.require("import")  # admins only; anyone else gets the sign-in prompt
 
-st.title(ui.t("page.import.title"))
-st.caption(ui.t("page.import.intro"))
-
-PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "value", "message", "severity")
-
-
-def problems_frame(report) -> pd.DataFrame:
-    rows = [{
-        "file": p.file, "sheet": p.sheet, "row": p.row, "column": p.column,
-        "value": None if p.value is None else str(p.value), "message": p.message,
-        "severity": ui.t(f"page.import.severity.{p.severity}"),
-    } for p in report.problems]
-    df = pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
-    df["row"] = df["row"].astype("Int64")
-    return df.rename(columns={c: ui.t(f"page.import.col.{c}") for c in PROBLEM_COLUMNS})
-
-
-def files_frame(report) -> pd.DataFrame:
-    rows = [{"file": r.file, "status": ui.t(f"page.import.status.{r.status}"), "submissions": r.submissions,
-             "rows": r.rows, "message": r.message} for r in report.files]
-    cols = ("file", "status", "submissions", "rows", "message")
-    return pd.DataFrame(rows, columns=list(cols)).rename(columns={c: ui.t(f"page.import.col.{c}") for c in cols})
-
+st.title(web.t("page.import.title"))
+st.caption(web.t("page.import.intro"))
 
 # --- upload and validate -------------------------------------------------------------------------
-uploads = st.file_uploader(ui.t("page.import.upload"), type=[s.lstrip(".") for s in importer.SUPPORTED],
+uploads = st.file_uploader(web.t("page.import.upload"), type=[s.lstrip(".") for s in ingest.SUPPORTED],
                            accept_multiple_files=True, key="upload",
-                           help=ui.t("page.import.upload_help", mb=importer.MAX_BYTES // 2**20))
-user = ui_auth.user()
-st.caption(ui.t("page.import.recorded_as", user=ui_auth.code_span(user or "")))
-strict = st.checkbox(ui.t("page.import.strict"), key="import_strict")
+                           help=web.t("page.import.upload_help", mb=ingest.MAX_BYTES // 2**20))
+user = web_auth.user()
+st.caption(web.t("page.import.recorded_as", user=web_auth.code_span(user or "")))
+strict = st.checkbox(web.t("page.import.strict"), key="import_strict")
 
 if uploads:
     payload = [(u.name, u.getvalue()) for u in uploads]
     signature = tuple((name, hashlib.sha256(b).hexdigest()) for name, b in payload) + (strict,)
     if st.session_state.get("_dry_sig") != signature:
-        st.session_state["_dry_report"] = importer.import_bytes(payload, ui.db_path(), dry_run=True, strict=strict)
+        st.session_state["_dry_report"] = ingest.import_bytes(payload, web.db_path(), dry_run=True, strict=strict)
         st.session_state["_dry_sig"] = signature
         st.session_state.pop("_import_result", None)
     report = st.session_state["_dry_report"]
 
-    st.subheader(ui.t("page.import.validation"))
+    st.subheader(web.t("page.import.validation"))
     n_err, n_warn = len(report.errors), len(report.warnings)
     if n_err:
-        st.error(ui.t("page.import.n_errors", errors=n_err, warnings=n_warn))
+        st.error(web.t("page.import.n_errors", errors=n_err, warnings=n_warn))
     elif n_warn:
-        st.warning(ui.t("page.import.n_warnings", warnings=n_warn))
+        st.warning(web.t("page.import.n_warnings", warnings=n_warn))
     else:
-        st.success(ui.t("page.import.valid"))
-    ui.table(files_frame(report), "import_files", key="imp_files")
+        st.success(web.t("page.import.valid"))
+    web.table(files_frame(report), "import_files", key="imp_files")
     if report.problems:
-        ui.table(problems_frame(report), "import_problems", key="imp_problems")
+        web.table(problems_frame(report), "import_problems", key="imp_problems")
 
     importable = any(r.status == "valid" for r in report.files)
-    if st.button(ui.t("page.import.confirm"), type="primary", disabled=not importable, key="import_go"):
+    if st.button(web.t("page.import.confirm"), type="primary", disabled=not importable, key="import_go"):
         try:
-            result = importer.import_bytes(payload, ui.db_path(), strict=strict, user=ui_auth.user())
+            result = ingest.import_bytes(payload, web.db_path(), strict=strict, user=web_auth.user())
         except store.StoreBusy:
-            st.error(ui.t("page.import.busy"))
+            st.error(web.t("page.import.busy"))
         else:
             st.session_state["_import_result"] = result
     result = st.session_state.get("_import_result")
     if result is not None:
         done = [r for r in result.files if r.status == "imported"]
-        (st.success if done and result.ok else st.warning)(ui.t("page.import.done", n=len(done)))
-        ui.table(files_frame(result), "import_result", key="imp_result")
+        (st.success if done and result.ok else st.warning)(web.t("page.import.done", n=len(done)))
+        web.table(files_frame(result), "import_result", key="imp_result")
 
 # --- blank template ---------------------------------------------------------------------------------
-st.subheader(ui.t("page.import.template_title"))
-years = ui.available_years()
-tyear = st.number_input(ui.t("page.import.template_year"), min_value=2000, max_value=2100, step=1,
+st.subheader(web.t("page.import.template_title"))
+years = web.available_years()
+tyear = st.number_input(web.t("page.import.template_year"), min_value=2000, max_value=2100, step=1,
                         value=(years[-1] + 1) if years else 2023, key="template_year")
 
 
-def _template_bytes(year: int) -> bytes:
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "template.xlsx"
-        template.write_template(int(year), out)
-        return out.read_bytes()
-
-
-st.download_button(ui.t("page.import.template_download"), data=lambda: _template_bytes(tyear),
-                   file_name=exports.file_name("template", int(tyear), ui.lang(), "xlsx"),
+st.download_button(web.t("page.import.template_download"), data=lambda: ingest.template_bytes(tyear),
+                   file_name=exports.file_name("template", int(tyear), web.lang(), "xlsx"),
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    key="dl_template", on_click="ignore", icon=":material/download:")
-st.caption(ui.t("page.import.template_caption"))
+st.caption(web.t("page.import.template_caption"))
 
 # --- history --------------------------------------------------------------------------------------------
-if not ui_auth.allowed("history"):
+if not web_auth.allowed("history"):
     st.stop()
-st.subheader(ui.t("page.import.history"))
-hist = ui.data("history", module="store")
+st.subheader(web.t("page.import.history"))
+hist = web.data("history", module="store")
 if len(hist):
     keep = ["submission_id", "unit_code", "year", "format", "status", "file_name", "imported_at", "imported_by",
             "import_id", "sha256"]
-    ui.table(hist[[c for c in keep if c in hist.columns]], "import_history", key="imp_history")
+    web.table(hist[[c for c in keep if c in hist.columns]], "import_history", key="imp_history")
 else:
-    st.info(ui.t("page.import.no_history"))
+    st.info(web.t("page.import.no_history"))
 
 # --- revert ----------------------------------------------------------------------------------------------
-if not ui_auth.allowed("revert"):
+if not web_auth.allowed("revert"):
     st.stop()
-st.subheader(ui.t("page.import.revert_title"))
-st.caption(ui.t("page.import.revert_caption"))
-
-
-def revert_choices(hist: pd.DataFrame) -> dict[int, str]:
-    """id -> label: every current submission, and every import that still has one (newest first)."""
-    cur = hist[hist["status"] == "current"] if len(hist) else hist
-    out: dict[int, str] = {}
-    for imp_id, part in cur.groupby("import_id", sort=False):
-        if len(part) > 1:
-            out[int(imp_id)] = ui.t("page.import.revert_import", id=int(imp_id), file=part["file_name"].iloc[0],
-                                    n=len(part))
-    for r in cur.to_dict("records"):
-        out[int(r["submission_id"])] = ui.t("page.import.revert_submission", id=int(r["submission_id"]),
-                                            unit=ui.unit_name(r["unit_code"]) if r["unit_code"] != "MD"
-                                            else ui.t("common.national_level"),
-                                            year=int(r["year"]), file=r["file_name"])
-    return dict(sorted(out.items(), reverse=True))
-
-
-def _do_revert(target: int) -> None:
-    """Callback of the Revert button: store.revert (audited in the database) as the signed-in admin."""
-    ss = st.session_state
-    ss["revert_confirm"] = False
-    ss["revert_id"] = None
-    if not ui_auth.allowed("revert"):
-        return
-    try:
-        message = store.revert(ui.db_path(), int(target), user=ui_auth.user())
-    except KeyError:
-        ss["_revert_result"] = ("error", ui.t("page.import.revert_unknown", id=target))
-    except store.StoreBusy:
-        ss["_revert_result"] = ("error", ui.t("page.import.busy"))
-    else:
-        done = sum(line.startswith("reverted") for line in message.splitlines())
-        ss["_revert_result"] = ("success" if done else "warning",
-                                ui.t("page.import.revert_done", id=target, n=done))
+st.subheader(web.t("page.import.revert_title"))
+st.caption(web.t("page.import.revert_caption"))
 
 
 choices = revert_choices(hist)
 if choices:
-    target = st.selectbox(ui.t("page.import.revert_pick"), list(choices), index=None, key="revert_id",
+    target = st.selectbox(web.t("page.import.revert_pick"), list(choices), index=None, key="revert_id",
                           format_func=lambda i: choices.get(i, str(i)),
-                          placeholder=ui.t("page.import.revert_placeholder"))
-    confirm = st.checkbox(ui.t("page.import.revert_confirm"), key="revert_confirm", disabled=target is None)
-    st.button(ui.t("page.import.revert_button"), key="revert_go", type="primary", icon=":material/undo:",
-              disabled=target is None or not confirm, on_click=_do_revert, args=(target,))
+                          placeholder=web.t("page.import.revert_placeholder"))
+    confirm = st.checkbox(web.t("page.import.revert_confirm"), key="revert_confirm", disabled=target is None)
+    st.button(web.t("page.import.revert_button"), key="revert_go", type="primary", icon=":material/undo:",
+              disabled=target is None or not confirm, on_click=do_revert, args=(target,))
 else:
-    st.info(ui.t("page.import.revert_none"))
+    st.info(web.t("page.import.revert_none"))
 result = st.session_state.pop("_revert_result", None)
 if result:
     getattr(st, result[0])(result[1])

@@ -1,59 +1,61 @@
 """Map: the chosen indicator by unit for the chosen year, national figures, table and unit profile."""
 import streamlit as st
 
-from tipdash import i18n, ui, ui_map
+from tipdash import i18n, web
+from tipdash.values import is_missing
+from tipdash.web import map as web_map
 
-ui.require("view_public")  # the sign-in prompt instead of the page when public access is off
+web.require("view_public")  # the sign-in prompt instead of the page when public access is off
 
-f = ui.filters()
-st.title(ui.t("page.map.title"))
+f = web.filters()
+st.title(web.t("page.map.title"))
 if f.year is None:
-    st.info(ui.t("page.common.no_data_import"))
+    st.info(web.t("page.common.no_data_import"))
     st.stop()
 
 lang = f.lang
 ind = f.indicator
 
 # --- national figures -------------------------------------------------------------------
-uy = ui.data("unit_year", f.year)
+uy = web.data("unit_year", f.year)
 counts = uy["reporting_status"].value_counts()
 reported = int(len(uy) - counts.get("not_reported", 0))
 keys = ["sessions", "information_activities", "trainings", "members_trained", "victims", "ngo_partners",
         "challenges"]
 cols = [c for _ in range(2) for c in st.columns(4)]
-cols[0].metric(ui.t("page.map.metric.reported"), ui.t("page.common.n_of_m", n=reported, m=len(uy)))
+cols[0].metric(web.t("page.map.metric.reported"), web.t("page.common.n_of_m", n=reported, m=len(uy)))
 for col, key in zip(cols[1:], keys):
-    row = ui.national_row(f.year, key)
-    col.metric(i18n.indicator_label(key, lang), ui.fmt_number(row.get("total"), bool(row.get("approximate"))),
+    row = web.national_row(f.year, key)
+    col.metric(i18n.indicator_label(key, lang), web.fmt_number(row.get("total"), bool(row.get("approximate"))),
                help=i18n.indicator_definition(key, lang) or None)
-st.caption(ui.t("page.map.national_caption"))
+st.caption(web.t("page.map.national_caption"))
 
 # --- the map ------------------------------------------------------------------------------
-years = ui.available_years()
+years = web.available_years()
 has_prev = (f.year - 1) in years
-change = st.toggle(ui.t("page.map.change_toggle", prev=f.year - 1), key="map_change", disabled=not has_prev,
-                   help=None if has_prev else ui.t("page.map.no_prev", prev=f.year - 1))
+change = st.toggle(web.t("page.map.change_toggle", prev=f.year - 1), key="map_change", disabled=not has_prev,
+                   help=None if has_prev else web.t("page.map.no_prev", prev=f.year - 1))
 change = bool(change and has_prev)
 if change and ind == "victims":
-    st.info(ui.t("page.map.change_victims"))
+    st.info(web.t("page.map.change_victims"))
     change = False
 
-national_victims = ui.data("national", f.year).set_index("indicator").at["victims", "total"]
+national_victims = web.data("national", f.year).set_index("indicator").at["victims", "total"]
 if change:
-    frame = ui.data("change", f.year)
+    frame = web.data("change", f.year)
 else:
-    frame = ui.protected_units(uy, national_victims)
-cats = ui_map.map_categories(frame, ind, change=change)
-title = ui.t("page.map.legend_change", indicator=i18n.indicator_label(ind, lang)) if change \
+    frame = web.protected_units(uy, national_victims)
+cats = web_map.map_categories(frame, ind, change=change)
+title = web.t("page.map.legend_change", indicator=i18n.indicator_label(ind, lang)) if change \
     else i18n.indicator_label(ind, lang)
-st.subheader(ui.t("page.map.subtitle", indicator=title, year=f.year))
-fig = ui_map.map_figure(cats, ind, highlight=f.units, legend_title=title)
+st.subheader(web.t("page.map.subtitle", indicator=title, year=f.year))
+fig = web_map.map_figure(cats, ind, highlight=f.units, legend_title=title)
 
 
 def _on_select():
     points = (st.session_state.get("map") or {}).get("selection", {}).get("points", [])
     code = points[0].get("location") if points else None
-    if code in ui.commission_codes():
+    if code in web.commission_codes():
         st.session_state["profile_unit"] = code
         st.session_state.pop("_map_left_bank", None)
     elif code:
@@ -62,32 +64,32 @@ def _on_select():
 
 st.plotly_chart(fig, on_select=_on_select, selection_mode="points", key="map",
                 config={"displaylogo": False, "scrollZoom": True})
-st.caption(ui.t("page.map.click_hint"))
+st.caption(web.t("page.map.click_hint"))
 if not change and not (cats["category"].str.startswith("class_") | cats["category"].isin(["zero", "suppressed"])).any():
-    nat_row = ui.national_row(f.year, ind)
-    if not ui.is_na(nat_row.get("total")):
-        st.info(ui.t("page.map.national_only", year=f.year, indicator=i18n.indicator_label(ind, lang),
-                     value=ui.fmt_number(nat_row.get("total"), bool(nat_row.get("approximate")))))
+    nat_row = web.national_row(f.year, ind)
+    if not is_missing(nat_row.get("total")):
+        st.info(web.t("page.map.national_only", year=f.year, indicator=i18n.indicator_label(ind, lang),
+                     value=web.fmt_number(nat_row.get("total"), bool(nat_row.get("approximate")))))
 if st.session_state.get("_map_left_bank"):
-    st.info(ui.t("page.map.left_bank_info"))
+    st.info(web.t("page.map.left_bank_info"))
 
 # --- unit profile -------------------------------------------------------------------------
-codes = sorted(ui.commission_codes(), key=ui.unit_name)
-st.selectbox(ui.t("page.profile"), codes, index=None, key="profile_unit",
+codes = sorted(web.commission_codes(), key=web.unit_name)
+st.selectbox(web.t("page.profile"), codes, index=None, key="profile_unit",
              format_func=lambda c: i18n.unit_name(c, lang),
-             placeholder=ui.t("page.map.profile_placeholder"))
+             placeholder=web.t("page.map.profile_placeholder"))
 code = st.session_state.get("profile_unit")
 if code:
     with st.container(border=True):
-        ui.unit_profile(code, f.year)
+        web.unit_profile(code, f.year)
 
 
 # --- table of the same data ---------------------------------------------------------------
-st.subheader(ui.t("page.map.table_title", year=f.year))
-cols_shown = ["code", "reporting_status", *ui.NUMERIC, "completeness", "file_name"]
+st.subheader(web.t("page.map.table_title", year=f.year))
+cols_shown = ["code", "reporting_status", *web.NUMERIC, "completeness", "file_name"]
 if change:
     extra = [f"{ind}_prev", f"{ind}_change"]
-    tbl = ui.protected_units(frame, national_victims)
+    tbl = web.protected_units(frame, national_victims)
     cols_shown = cols_shown[:2] + [ind, *extra] + [c for c in cols_shown[2:] if c != ind]
 else:
     tbl = frame
@@ -96,7 +98,7 @@ if "completeness" in tbl.columns:
     tbl["completeness"] = tbl["completeness"].astype("Float64").round(2)
 if f.units:
     tbl = tbl[tbl["code"].isin(f.units)]
-st.caption(ui.t("page.common.na_note", mark=ui.NA_MARK))
-ui.table(tbl.reset_index(drop=True), "indicators", year=f.year, filters=f.export_filters("year", "units"),
+st.caption(web.t("page.common.na_note", mark=web.NA_MARK))
+web.table(tbl.reset_index(drop=True), "indicators", year=f.year, filters=f.export_filters("year", "units"),
          key="map_table", height="content")
 

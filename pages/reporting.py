@@ -1,67 +1,67 @@
 """Reporting: who did not report, who reported without meeting, streaks over the years, completeness."""
 import streamlit as st
 
-from tipdash import ui
+from tipdash import web
 
-ui.require("view_public")  # the sign-in prompt instead of the page when public access is off
+web.require("view_public")  # the sign-in prompt instead of the page when public access is off
 
-f = ui.filters()
-st.title(ui.t("page.reporting.title"))
+f = web.filters()
+st.title(web.t("page.reporting.title"))
 if f.year is None:
-    st.info(ui.t("page.common.no_data_import"))
+    st.info(web.t("page.common.no_data_import"))
     st.stop()
 
 flt = f.export_filters("year")
-uy = ui.data("unit_year", f.year)
+uy = web.data("unit_year", f.year)
 status = uy[["code", "reporting_status", "sessions", "file_name"]].copy()
 not_rep = status[status["reporting_status"] == "not_reported"][["code"]]
 no_sess = status[status["reporting_status"] == "reported_no_sessions"][["code", "sessions", "file_name"]]
 met = status[status["reporting_status"] == "met"]
 
 c1, c2, c3, c4 = st.columns(4)
-c1.metric(ui.t("page.reporting.units"), len(uy))
-c2.metric(ui.t("page.reporting.metric_not_reported"), len(not_rep))
-c3.metric(ui.t("page.reporting.metric_no_sessions"), len(no_sess))
-c4.metric(ui.t("page.reporting.metric_met"), len(met))
+c1.metric(web.t("page.reporting.units"), len(uy))
+c2.metric(web.t("page.reporting.metric_not_reported"), len(not_rep))
+c3.metric(web.t("page.reporting.metric_no_sessions"), len(no_sess))
+c4.metric(web.t("page.reporting.metric_met"), len(met))
 
 lists = ((not_rep, "not_reported_title", "not_reported", "rep_not", "all_reported"),
          (no_sess, "no_sessions_title", "reported_no_sessions", "rep_nosess", "none_without_sessions"))
 for column, (units_df, title, view, key, when_empty) in zip(st.columns(2), lists):
     with column:
-        st.subheader(ui.t(f"page.reporting.{title}", n=len(units_df), year=f.year))
+        st.subheader(web.t(f"page.reporting.{title}", n=len(units_df), year=f.year))
         if len(units_df):
-            st.markdown(", ".join(ui.unit_name(c) for c in units_df["code"]))
-            ui.table(units_df.reset_index(drop=True), view, year=f.year, filters=flt, key=key)
+            st.markdown(", ".join(web.unit_name(c) for c in units_df["code"]))
+            web.table(units_df.reset_index(drop=True), view, year=f.year, filters=flt, key=key)
         else:
-            st.success(ui.t(f"page.reporting.{when_empty}"))
+            st.success(web.t(f"page.reporting.{when_empty}"))
 
 # --- streaks --------------------------------------------------------------------------------------
-st.subheader(ui.t("page.reporting.streaks_title"))
-years = ui.available_years()
+st.subheader(web.t("page.reporting.streaks_title"))
+years = web.available_years()
 first = years[0] if years else f.year
-streaks = ui.data("reporting_streaks", first, f.year)
+streaks = web.data("reporting_streaks", first, f.year)
 if first == f.year:
-    st.caption(ui.t("page.reporting.streaks_one_year", year=f.year))
+    st.caption(web.t("page.reporting.streaks_one_year", year=f.year))
 long = streaks[(streaks["years_not_reported"] >= 2) | (streaks["years_without_meeting"] >= 2)]
 if len(long):
-    st.markdown(ui.t("page.reporting.streaks_found", n=len(long), start=first, end=f.year))
+    st.markdown(web.t("page.reporting.streaks_found", n=len(long), start=first, end=f.year))
 else:
-    st.caption(ui.t("page.reporting.streaks_none", start=first, end=f.year))
+    st.caption(web.t("page.reporting.streaks_none", start=first, end=f.year))
 streaks = streaks[(streaks["years_not_reported"] > 0) | (streaks["years_without_meeting"] > 0)]
 streaks = streaks.sort_values(["years_not_reported", "years_without_meeting", "code"],
                               ascending=[False, False, True])
-ui.table(streaks.reset_index(drop=True), "reporting_streaks", year=(first, f.year),
+web.table(streaks.reset_index(drop=True), "reporting_streaks", year=(first, f.year),
          filters={"years": f"{first}-{f.year}"}, key="rep_streaks")
 
 # --- completeness -----------------------------------------------------------------------------------
-st.subheader(ui.t("page.reporting.completeness_title", year=f.year))
-st.caption(ui.t("page.reporting.completeness_caption"))
-comp = ui.data("completeness", f.year)
+st.subheader(web.t("page.reporting.completeness_title", year=f.year))
+st.caption(web.t("page.reporting.completeness_caption"))
+comp = web.data("completeness", f.year)
 if len(comp):
     comp = comp.copy()
     if "share" in comp.columns:
         comp["share"] = comp["share"].astype("Float64").round(2)
-    ui.table(comp, "completeness", year=f.year, filters=flt, key="rep_comp",
+    web.table(comp, "completeness", year=f.year, filters=flt, key="rep_comp",
              column_config={})
 else:
-    st.info(ui.t("common.no_data_for_year", year=f.year))
+    st.info(web.t("common.no_data_for_year", year=f.year))

@@ -5,14 +5,14 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from tipdash import i18n, ui
+from tipdash import i18n, web
 
-ui.require("view_public")  # the sign-in prompt instead of the page when public access is off
+web.require("view_public")  # the sign-in prompt instead of the page when public access is off
 
-f = ui.filters()
-st.title(ui.t("page.timeline.title"))
+f = web.filters()
+st.title(web.t("page.timeline.title"))
 if f.years is None:
-    st.info(ui.t("page.common.no_data_import"))
+    st.info(web.t("page.common.no_data_import"))
     st.stop()
 
 lang = f.lang
@@ -21,62 +21,62 @@ span = y0 if y0 == y1 else (y0, y1)
 flt = f.export_filters("years", "units")
 
 # --- dated activities -------------------------------------------------------------------------
-st.subheader(ui.t("page.timeline.activities", period=ui.t("page.common.period", start=y0, end=y1)))
+st.subheader(web.t("page.timeline.activities", period=web.t("page.common.period", start=y0, end=y1)))
 c1, c2 = st.columns(2)
-freq = c1.segmented_control(ui.t("page.timeline.freq"), ["M", "W"], default="M", required=True, key="tl_freq",
+freq = c1.segmented_control(web.t("page.timeline.freq"), ["M", "W"], default="M", required=True, key="tl_freq",
                             format_func=lambda v: i18n.t(f"page.timeline.freq.{v}", lang))
-by = c2.segmented_control(ui.t("page.timeline.by"), ["type", "target_group"], default="type", required=True,
+by = c2.segmented_control(web.t("page.timeline.by"), ["type", "target_group"], default="type", required=True,
                           key="tl_by", format_func=lambda v: i18n.column_label(v, lang))
-acts = ui.data("activities_timeline", y0, y1, freq=freq, by=by, units=f.units_arg)
+acts = web.data("activities_timeline", y0, y1, freq=freq, by=by, units=f.units_arg)
 if len(acts):
     shown = acts.copy()
     shown["label"] = [i18n.vocab_label(by, v, lang) for v in shown[by]]
     shown["when"] = [p.strftime("%Y-%m") if freq == "M" else f"{p.isocalendar()[0]}-W{p.isocalendar()[1]:02d}"
                      for p in pd.to_datetime(shown["period"])]
-    fig = ui.period_bars(shown, "period", "activities", "label", start=y0, end=y1, days=24 if freq == "M" else 5,
+    fig = web.period_bars(shown, "period", "activities", "label", start=y0, end=y1, days=24 if freq == "M" else 5,
                          hover_period="when",
                          labels={"period": i18n.column_label("period", lang), "when": i18n.column_label("period", lang),
                                  "activities": i18n.column_label("activities", lang), "label": ""})
-    ui.chart(fig, "tl_activities")
-    with st.expander(ui.t("page.common.data_table")):
-        ui.table(acts, "activities_timeline", year=span, filters={**flt, "freq": freq, "by": by}, key="tl_acts")
+    web.chart(fig, "tl_activities")
+    with st.expander(web.t("page.common.data_table")):
+        web.table(acts, "activities_timeline", year=span, filters={**flt, "freq": freq, "by": by}, key="tl_acts")
 else:
-    st.info(ui.t("page.timeline.no_dated_activities"))
+    st.info(web.t("page.timeline.no_dated_activities"))
 
-undated = ui.data("undated_activities", y0, y1, units=f.units_arg)
+undated = web.data("undated_activities", y0, y1, units=f.units_arg)
 if len(undated):
-    st.markdown(f"**{ui.t('page.timeline.undated_title')}**")
+    st.markdown(f"**{web.t('page.timeline.undated_title')}**")
     for r in undated.to_dict("records"):
-        where = ui.t("common.national_level") if r.get("unit_code") == "MD" else ui.unit_name(r.get("unit_code"))
-        st.markdown("- " + ui.t("page.timeline.undated_item", year=r.get("year"), unit=where,
+        where = web.t("common.national_level") if r.get("unit_code") == "MD" else web.unit_name(r.get("unit_code"))
+        st.markdown("- " + web.t("page.timeline.undated_item", year=r.get("year"), unit=where,
                                 type=i18n.vocab_label("type", r.get("type"), lang),
-                                n=ui.fmt_number(r.get("activities"), bool(r.get("approximate")))))
-    st.caption(ui.t("page.timeline.undated_caption"))
-    ui.table(undated, "undated_activities", year=span, filters=flt, key="tl_undated")
+                                n=web.fmt_number(r.get("activities"), bool(r.get("approximate")))))
+    st.caption(web.t("page.timeline.undated_caption"))
+    web.table(undated, "undated_activities", year=span, filters=flt, key="tl_undated")
 
 # --- sessions -----------------------------------------------------------------------------------
-st.subheader(ui.t("page.timeline.sessions"))
-q = ui.data("sessions_per_quarter", y0, y1, units=f.units_arg)
-per_year = ui.data("sessions_per_year", y0, y1, units=f.units_arg)
+st.subheader(web.t("page.timeline.sessions"))
+q = web.data("sessions_per_quarter", y0, y1, units=f.units_arg)
+per_year = web.data("sessions_per_year", y0, y1, units=f.units_arg)
 if len(q):
     qq = q.copy()
     qq["start"] = [pd.Period(v, freq="Q").start_time + pd.Timedelta(days=45) for v in qq["quarter"]]
-    ui.chart(ui.period_bars(qq, "start", "sessions", None, start=y0, end=y1, days=80, hover_period="quarter",
+    web.chart(web.period_bars(qq, "start", "sessions", None, start=y0, end=y1, days=80, hover_period="quarter",
                             labels={"quarter": i18n.column_label("quarter", lang), "start": "",
                                     "sessions": i18n.indicator_label("sessions", lang)}),
              "tl_quarters")
-    st.caption(ui.t("page.timeline.quarters_caption"))
-    with st.expander(ui.t("page.common.data_table")):
-        ui.table(q, "sessions_per_quarter", year=span, filters=flt, key="tl_q")
+    st.caption(web.t("page.timeline.quarters_caption"))
+    with st.expander(web.t("page.common.data_table")):
+        web.table(q, "sessions_per_quarter", year=span, filters=flt, key="tl_q")
 else:
-    st.info(ui.t("page.timeline.no_dated_sessions"))
+    st.info(web.t("page.timeline.no_dated_sessions"))
 if len(per_year):
-    st.markdown(f"**{ui.t('page.timeline.sessions_per_year')}**")
-    ui.table(per_year, "sessions_per_year", year=span, filters=flt, key="tl_py")
+    st.markdown(f"**{web.t('page.timeline.sessions_per_year')}**")
+    web.table(per_year, "sessions_per_year", year=span, filters=flt, key="tl_py")
 
 # --- periods: trainings and campaigns ------------------------------------------------------------
-st.subheader(ui.t("page.timeline.periods"))
-per = ui.data("periods", y0, y1)
+st.subheader(web.t("page.timeline.periods"))
+per = web.data("periods", y0, y1)
 if f.units:
     per = per[per["unit_code"].isin(f.units) | (per["unit_code"] == "MD")]
 dated = per.dropna(subset=["start_date", "end_date"]) if len(per) else per
@@ -87,9 +87,9 @@ if len(dated):
     g["kind_label"] = [i18n.vocab_label("period_kind", k, lang) for k in g["kind"]]
     g["name"] = [html.escape(str(n)) for n in g["name"]]     # plotly reads a little HTML in texts
     g["label"] = [n if len(n) <= 60 else n[:57] + "…" for n in g["name"]]
-    g["who"] = [", ".join(ui.t("common.national_level") if c == "MD" else ui.unit_name(c) for c in us)
-                if len(us) <= 3 else ui.t("page.timeline.n_units", n=len(us)) for us in g["units"]]
-    g["count_text"] = [ui.fmt_number(c) for c in g["count"]]
+    g["who"] = [", ".join(web.t("common.national_level") if c == "MD" else web.unit_name(c) for c in us)
+                if len(us) <= 3 else web.t("page.timeline.n_units", n=len(us)) for us in g["units"]]
+    g["count_text"] = [web.fmt_number(c) for c in g["count"]]
     fig = px.timeline(g, x_start="start_date", x_end="end_date", y="label", color="kind_label",
                       hover_name="name", hover_data={"who": True, "count_text": True, "label": False,
                                                      "kind_label": False},
@@ -99,9 +99,9 @@ if len(dated):
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(tickformat="%m.%Y")
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend_title_text="")
-    ui.chart(fig, "tl_periods")
-    st.caption(ui.t("page.timeline.periods_caption"))
+    web.chart(fig, "tl_periods")
+    st.caption(web.t("page.timeline.periods_caption"))
 else:
-    st.info(ui.t("page.timeline.no_periods"))
+    st.info(web.t("page.timeline.no_periods"))
 if len(per):
-    ui.table(per, "periods", year=span, filters=flt, key="tl_periods_tbl")
+    web.table(per, "periods", year=span, filters=flt, key="tl_periods_tbl")

@@ -2,103 +2,105 @@
 import pandas as pd
 import streamlit as st
 
-from tipdash import exports, i18n, privacy, ui, ui_auth
+from tipdash import exports, i18n, privacy, web
+from tipdash.values import is_missing
+from tipdash.web import auth as web_auth
 
-ui.require("view_public")  # the sign-in prompt instead of the page when public access is off
+web.require("view_public")  # the sign-in prompt instead of the page when public access is off
 
-f = ui.filters()
-st.title(ui.t("page.victims.title"))
+f = web.filters()
+st.title(web.t("page.victims.title"))
 if f.year is None:
-    st.info(ui.t("page.common.no_data_import"))
+    st.info(web.t("page.common.no_data_import"))
     st.stop()
 
 lang = f.lang
-st.warning(ui.t("page.victims.caveat"), icon=":material/info:")
+st.warning(web.t("page.victims.caveat"), icon=":material/info:")
 flt = f.export_filters("year", "units")
 
 # --- national total -------------------------------------------------------------------------
-row = ui.national_row(f.year, "victims")                      # protected
-raw_total = ui.data("national", f.year).set_index("indicator").at["victims", "total"]
+row = web.national_row(f.year, "victims")                      # protected
+raw_total = web.data("national", f.year).set_index("indicator").at["victims", "total"]
 c1, c2, c3 = st.columns(3)
-c1.metric(ui.t("page.victims.total", year=f.year), ui.fmt_number(row.get("total")))
-c2.metric(ui.t("page.victims.districts_sum"), ui.fmt_number(row.get("districts_sum")))
-c3.metric(ui.t("page.victims.national_level"), ui.fmt_number(row.get("national_level")))
-st.caption(ui.t("page.victims.privacy_rule", threshold=privacy.threshold(), label=privacy.label()))
+c1.metric(web.t("page.victims.total", year=f.year), web.fmt_number(row.get("total")))
+c2.metric(web.t("page.victims.districts_sum"), web.fmt_number(row.get("districts_sum")))
+c3.metric(web.t("page.victims.national_level"), web.fmt_number(row.get("national_level")))
+st.caption(web.t("page.victims.privacy_rule", threshold=privacy.threshold(), label=privacy.label()))
 
 # --- by unit ----------------------------------------------------------------------------------
-st.subheader(ui.t("page.victims.by_unit"))
-uy = ui.data("unit_year", f.year)
-by_unit = ui.protected_units(uy, raw_total)[["code", "reporting_status", "victims"]]
+st.subheader(web.t("page.victims.by_unit"))
+uy = web.data("unit_year", f.year)
+by_unit = web.protected_units(uy, raw_total)[["code", "reporting_status", "victims"]]
 if f.units:
     by_unit = by_unit[by_unit["code"].isin(f.units)]
-if by_unit["victims"].map(ui.is_na).all():
-    st.info(ui.t("page.victims.unit_not_reported", year=f.year))
+if by_unit["victims"].map(is_missing).all():
+    st.info(web.t("page.victims.unit_not_reported", year=f.year))
 else:
-    ui.table(by_unit.reset_index(drop=True), "victims_by_unit", year=f.year, filters=flt, key="v_units")
+    web.table(by_unit.reset_index(drop=True), "victims_by_unit", year=f.year, filters=flt, key="v_units")
 
 # --- breakdowns -------------------------------------------------------------------------------
-st.subheader(ui.t("page.victims.breakdowns"))
+st.subheader(web.t("page.victims.breakdowns"))
 dims = ["sex", "age_group", "exploitation", "status"]
-bd_total = None if f.units or ui.is_na(raw_total) else int(raw_total)
+bd_total = None if f.units or is_missing(raw_total) else int(raw_total)
 tabs = st.tabs([i18n.column_label(d, lang) for d in dims])
 for dim, tab in zip(dims, tabs):
     with tab:
-        if not ui.data("victim_breakdown_reported", f.year, dim):
-            st.info(ui.t("page.victims.breakdown_not_reported", dim=i18n.column_label(dim, lang).lower(),
+        if not web.data("victim_breakdown_reported", f.year, dim):
+            st.info(web.t("page.victims.breakdown_not_reported", dim=i18n.column_label(dim, lang).lower(),
                          year=f.year))
             continue
-        bd = ui.data("victims", f.year, [dim], units=f.units_arg)
+        bd = web.data("victims", f.year, [dim], units=f.units_arg)
         shown = privacy.protect_breakdown(bd, "count", total=bd_total)
-        numeric = shown[shown["count"].map(lambda v: not isinstance(v, str) and not ui.is_na(v))].copy()
+        numeric = shown[shown["count"].map(lambda v: not isinstance(v, str) and not is_missing(v))].copy()
         if len(numeric):
             numeric["label"] = [i18n.vocab_label(dim, v, lang) for v in numeric[dim]]
-            ui.chart(ui.bar(numeric, "label", "count", labels={"label": "", "count": i18n.column_label("count", lang)},
+            web.chart(web.bar(numeric, "label", "count", labels={"label": "", "count": i18n.column_label("count", lang)},
                             height=300), f"v_{dim}")
-        ui.table(shown, f"victims_by_{dim}", year=f.year, filters=flt, key=f"v_{dim}")
+        web.table(shown, f"victims_by_{dim}", year=f.year, filters=flt, key=f"v_{dim}")
 
 # --- assistance -----------------------------------------------------------------------------------
-st.subheader(ui.t("page.victims.assistance"))
-asst = ui.data("assistance", f.year, units=f.units_arg)
+st.subheader(web.t("page.victims.assistance"))
+asst = web.data("assistance", f.year, units=f.units_arg)
 if len(asst):
     asst = privacy.protect_assistance(asst, "count")
-    if asst["count"].map(ui.is_na).all():
-        st.caption(ui.t("page.victims.assistance_counts_not_given"))
-    ui.table(asst, "victims_assistance", year=f.year, filters=flt, key="v_assist")
+    if asst["count"].map(is_missing).all():
+        st.caption(web.t("page.victims.assistance_counts_not_given"))
+    web.table(asst, "victims_assistance", year=f.year, filters=flt, key="v_assist")
 else:
-    st.info(ui.t("page.victims.assistance_not_reported", year=f.year))
+    st.info(web.t("page.victims.assistance_not_reported", year=f.year))
 
 # --- unsuppressed download (roles with download_unsuppressed) --------------------------------------
-if ui_auth.allowed("download_unsuppressed"):
+if web_auth.allowed("download_unsuppressed"):
     def raw_figures() -> pd.DataFrame:
         """Every figure of this page as reported, small counts included (NOT through privacy)."""
         rows = []
         if not f.units:
-            nat = ui.data("national", f.year).set_index("indicator").loc["victims"]
-            rows += [(ui.t(f"page.victims.raw.{k}"), "", nat.get(k)) for k in ("total", "districts_sum",
+            nat = web.data("national", f.year).set_index("indicator").loc["victims"]
+            rows += [(web.t(f"page.victims.raw.{k}"), "", nat.get(k)) for k in ("total", "districts_sum",
                                                                                  "national_level")]
         for r in uy[["code", "victims"]].to_dict("records"):
             if not f.units or r["code"] in f.units:
-                rows.append((i18n.column_label("unit", lang), ui.unit_name(r["code"]), r["victims"]))
+                rows.append((i18n.column_label("unit", lang), web.unit_name(r["code"]), r["victims"]))
         for dim in dims:
-            for r in ui.data("victims", f.year, [dim], units=f.units_arg).to_dict("records"):
+            for r in web.data("victims", f.year, [dim], units=f.units_arg).to_dict("records"):
                 rows.append((i18n.column_label(dim, lang), i18n.vocab_label(dim, r[dim], lang), r["count"]))
-        for r in ui.data("assistance", f.year, units=f.units_arg).to_dict("records"):
-            rows.append((ui.t("page.victims.assistance"), i18n.column_label(r["type"], lang), r["count"]))
+        for r in web.data("assistance", f.year, units=f.units_arg).to_dict("records"):
+            rows.append((web.t("page.victims.assistance"), i18n.column_label(r["type"], lang), r["count"]))
         return pd.DataFrame(rows, columns=["dimension", "category", "count"])
 
     raw_meta = {"view": "victims_unsuppressed", "year": f.year, "lang": lang,
-                "filters": {**flt, "suppression": "none"}, "source": ui.t("page.victims.unsuppressed_source")}
+                "filters": {**flt, "suppression": "none"}, "source": web.t("page.victims.unsuppressed_source")}
     raw_name = exports.file_name("victims_unsuppressed", f.year, lang, "csv")
 
     def _log_unsuppressed(name: str) -> None:
-        ui_auth.log("download_unsuppressed", name)
+        web_auth.log("download_unsuppressed", name)
 
     raw = exports.localise(raw_figures(), lang)   # here: the deferred data callable runs outside this session
 
     with st.container(border=True):
-        st.subheader(ui.t("page.victims.unsuppressed_title"))
-        st.caption(ui.t("page.victims.unsuppressed_caption"))
-        st.download_button(ui.t("page.victims.unsuppressed_download"),
+        st.subheader(web.t("page.victims.unsuppressed_title"))
+        st.caption(web.t("page.victims.unsuppressed_caption"))
+        st.download_button(web.t("page.victims.unsuppressed_download"),
                            data=lambda: exports.to_csv(raw, raw_meta),
                            file_name=raw_name, mime="text/csv", key="dl_victims_unsuppressed",
                            on_click=_log_unsuppressed, args=(raw_name,), icon=":material/lock_open:")

@@ -5,7 +5,7 @@ tables through ``store.write()`` (no importer involved).
   the informative note) + the national-level format-A report of unit 'MD'.
 * ``build_multi(db)`` -- SYNTHETIC: two commissions (Cahul MD-CA, Ungheni MD-UN) over
   2021-2023 with dated sessions/activities and victims breakdowns, a superseded submission and
-  a national-level report; expected values are worked out by hand in tests/test_indicators.py.
+  a national-level report; expected values are worked out by hand in tests/indicators/test_indicators.py.
 * ``Writer`` -- helpers to add imports, submissions and fact rows.
 """
 from __future__ import annotations
@@ -123,7 +123,7 @@ def build_2022(db_path) -> Path:
 # --------------------------------------------------------------------------- multi-year (synthetic)
 
 def build_multi(db_path) -> Path:
-    """SYNTHETIC two-commission, three-year database (see tests/test_indicators.py for the
+    """SYNTHETIC two-commission, three-year database (see tests/indicators/test_indicators.py for the
     hand-computed expectations)."""
     db_path = Path(db_path)
     with store.write(db_path) as con:

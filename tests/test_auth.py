@@ -1,4 +1,4 @@
-"""Sign-in, roles, rate limiting and the audit log (library level; pages are tested in test_pages)."""
+"""Sign-in, roles, rate limiting and the audit log (library level; pages are tested in tests/web/test_pages.py)."""
 import os
 import subprocess
 import sys

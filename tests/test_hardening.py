@@ -1,6 +1,6 @@
 """Hardening that a source change could undo silently: the Streamlit server settings and the
 absence of raw HTML. (The upload endpoint, URL access and load are in tests/e2e/test_security.py
-and tests/e2e/test_load.py; roles in tests/test_roles.py.)"""
+and tests/e2e/test_load.py; roles in tests/web/test_roles.py.)"""
 from __future__ import annotations
 
 import re
@@ -24,11 +24,12 @@ def test_streamlit_config_keeps_the_hardened_settings():
 
 
 def test_the_upload_limit_matches_the_importer():
-    from tipdash import importer, readers
+    from tipdash import ingest
+    from tipdash.ingest import limits
 
     mb = tomllib.loads(CONFIG.read_text(encoding="utf-8"))["server"]["maxUploadSize"]
-    assert importer.MAX_BYTES == mb * 2**20
-    assert getattr(readers, "MAX_BYTES", importer.MAX_BYTES) == importer.MAX_BYTES
+    assert ingest.MAX_BYTES == mb * 2**20
+    assert limits.MAX_BYTES == ingest.MAX_BYTES
 
 
 def test_the_run_commands_do_not_override_the_hardened_settings():

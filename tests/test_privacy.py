@@ -17,6 +17,7 @@ from tests import fixtures_db as fx
 from tipdash import indicators as ind
 from tipdash import privacy as P
 from tipdash import store as store_mod
+from tipdash.privacy.lines import _ranges
 
 DIMS = P.DIMS
 UNIVERSE = {  # every category a reader could think of (tipdash/vocab.py)
@@ -100,7 +101,7 @@ def test_lines_against_brute_force():
         if sum(1 for s in status if s != P.PUB) > 5:
             continue
         brute = brute_range(values, status, True)
-        ours, _ = P._ranges([values], [status], total_status, 5)
+        ours, _ = _ranges([values], [status], total_status, 5)
         for i, (lo, hi) in brute.items():
             assert hi > lo, (values, status, i)                       # never pinned
             assert ours[(0, i)] == (lo, hi), (values, status)         # the interval formula is exact

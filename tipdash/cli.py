@@ -18,7 +18,7 @@ def _units(args) -> int:
     if not res.ok:
         print(res.message, file=sys.stderr)
         return 2
-    name = units.get(res.code).name_ro if res.code != units.NATIONAL else "Republica Moldova"
+    name = units.official_name(res.code)
     if res.warning:
         print(res.message, file=sys.stderr)
     print(f"{res.code}\t{name}")
@@ -26,9 +26,9 @@ def _units(args) -> int:
 
 
 def _import(args) -> int:
-    from tipdash import importer
+    from tipdash import ingest
 
-    report = importer.import_paths([Path(p) for p in args.paths], args.db, dry_run=args.dry_run,
+    report = ingest.import_paths([Path(p) for p in args.paths], args.db, dry_run=args.dry_run,
                                    strict=args.strict, user=args.user)
     for problem in report.problems:
         print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)
@@ -38,9 +38,9 @@ def _import(args) -> int:
 
 
 def _init(args) -> int:
-    from tipdash import importer
+    from tipdash import ingest
 
-    report = importer.init_db(args.db, force=args.force)
+    report = ingest.init_db(args.db, force=args.force)
     for problem in report.problems:
         print(problem, file=sys.stderr)
     for result in report.files:
@@ -68,9 +68,9 @@ def _revert(args) -> int:
 
 
 def _template(args) -> int:
-    from tipdash import template
+    from tipdash import ingest
 
-    template.write_template(args.year, Path(args.out))
+    ingest.write_template(args.year, Path(args.out))
     print(f"wrote {args.out}")
     return 0
 
@@ -91,7 +91,7 @@ def _note(args) -> int:
     except note.NoData as exc:
         print(exc, file=sys.stderr)
         return 2
-    out = args.out or f"tipdash_note_{args.year}_{args.lang}.{args.format}"
+    out = args.out or note.file_name(args.year, args.lang, args.format)
     Path(out).write_bytes(data)
     print(f"wrote {out}")
     return 0
@@ -129,7 +129,7 @@ def _audit(args) -> int:
 
 
 def _synth(args) -> int:
-    from tipdash import synth
+    from tipdash.ingest import synth
 
     try:
         manifest = synth.generate(Path(args.out), years=args.years, activities_per_unit=args.activities_per_unit,
@@ -145,11 +145,19 @@ def _synth(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m tipdash", description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
+    _data_commands(sub)
+    _output_commands(sub)
+    _account_commands(sub)
+    return p
 
-    def with_db(sp):
-        sp.add_argument("--db", help="database file (default: $TIPDASH_DB, else data/tipdash.duckdb)")
-        return sp
 
+def _with_db(sp):
+    sp.add_argument("--db", help="database file (default: $TIPDASH_DB, else data/tipdash.duckdb)")
+    return sp
+
+
+def _data_commands(sub) -> None:
+    """units, import, init, history, revert."""
     u = sub.add_parser("units", help="the units gazetteer")
     usub = u.add_subparsers(dest="units_cmd", required=True)
     usub.add_parser("list", help="print the 37 units")
@@ -158,31 +166,34 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--national", action="store_true", help="also accept the national level")
     u.set_defaults(func=_units)
 
-    i = with_db(sub.add_parser("import", help="import commission workbooks or summaries"))
+    i = _with_db(sub.add_parser("import", help="import commission workbooks or summaries"))
     i.add_argument("paths", nargs="+")
     i.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
     i.add_argument("--strict", action="store_true", help="the whole batch or nothing")
     i.add_argument("--user", default=None, help="who imports (recorded in history)")
     i.set_defaults(func=_import)
 
-    n = with_db(sub.add_parser("init", help="build the database from the data shipped in data/"))
+    n = _with_db(sub.add_parser("init", help="build the database from the data shipped in data/"))
     n.add_argument("--force", action="store_true", help="rebuild even if the database exists")
     n.set_defaults(func=_init)
 
-    h = with_db(sub.add_parser("history", help="list submissions, newest first"))
+    h = _with_db(sub.add_parser("history", help="list submissions, newest first"))
     h.set_defaults(func=_history)
 
-    rv = with_db(sub.add_parser("revert", help="undo a submission (or every submission of an import id)"))
+    rv = _with_db(sub.add_parser("revert", help="undo a submission (or every submission of an import id)"))
     rv.add_argument("id", type=int)
     rv.add_argument("--user", default=None)
     rv.set_defaults(func=_revert)
 
+
+def _output_commands(sub) -> None:
+    """template, export, note."""
     t = sub.add_parser("template", help="write the blank commission report workbook")
     t.add_argument("--year", type=int, required=True)
     t.add_argument("--out", required=True)
     t.set_defaults(func=_template)
 
-    e = with_db(sub.add_parser("export", help="export indicators"))
+    e = _with_db(sub.add_parser("export", help="export indicators"))
     e.add_argument("what", choices=["indicators"])
     e.add_argument("--year", type=int, required=True)
     e.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
@@ -190,12 +201,16 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--out", default=None, help="file to write (default: standard output)")
     e.set_defaults(func=_export)
 
-    nt = with_db(sub.add_parser("note", help="generate the annual informative note"))
+    nt = _with_db(sub.add_parser("note", help="generate the annual informative note"))
     nt.add_argument("--year", type=int, required=True)
     nt.add_argument("--format", choices=["md", "docx", "pdf"], default="md")
     nt.add_argument("--lang", choices=["ro", "en", "ru"], default="ro")
     nt.add_argument("--out", default=None)
     nt.set_defaults(func=_note)
+
+
+def _account_commands(sub) -> None:
+    """users, audit, and synth (benchmark data)."""
     us = sub.add_parser("users", help="sign-in accounts (config/users.toml)")
     ussub = us.add_subparsers(dest="users_cmd", required=True)
     ua = ussub.add_parser("add", help="create or replace a user; prompts for the password")
@@ -207,7 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     ur.add_argument("name")
     us.set_defaults(func=_users)
 
-    au = with_db(sub.add_parser("audit", help="imports, reverts, sign-ins and downloads, newest first"))
+    au = _with_db(sub.add_parser("audit", help="imports, reverts, sign-ins and downloads, newest first"))
     au.set_defaults(func=_audit)
 
     sy = sub.add_parser("synth", help="write SYNTHETIC format-A workbooks for benchmarks (never into data/)")
@@ -219,7 +234,6 @@ def build_parser() -> argparse.ArgumentParser:
     sy.add_argument("--units", type=int, default=None, help="only the first N commission units (default: all 35)")
     sy.add_argument("--jobs", type=int, default=1, help="processes writing files (same bytes)")
     sy.set_defaults(func=_synth)
-    return p
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -249,6 +249,12 @@ def get(code: str) -> Unit:
         raise KeyError(f"unknown unit code {code!r}") from None
 
 
+def official_name(code: str) -> str:
+    """The official Romanian name of ``code`` as messages and the CLI write it ("Republica Moldova"
+    for the national level). The names in each language of the dashboard: ``tipdash.i18n.unit_name``."""
+    return "Republica Moldova" if code == NATIONAL else get(code).name_ro
+
+
 def aliases(code: str) -> tuple[str, ...]:
     """Extra accepted names for ``code`` from the CSV (not including name_ro/en/ru)."""
     get(code)
@@ -259,9 +265,7 @@ def aliases(code: str) -> tuple[str, ...]:
 
 
 def _label(code: str) -> str:
-    if code == NATIONAL:
-        return f"Republica Moldova ({NATIONAL})"
-    return f"{_index().units[code].name_ro} ({code})"
+    return f"{official_name(code)} ({code})"
 
 
 def _ranked(query: str, allow_national: bool) -> list[tuple[str, float]]:

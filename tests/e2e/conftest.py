@@ -39,13 +39,13 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def e2e_db(tmp_path_factory) -> Path:
     """The 2022 seed plus a synthetic 2021 report for Cahul (a second year to switch to)."""
-    from tipdash import importer
+    from tipdash import ingest
 
     d = tmp_path_factory.mktemp("e2e_db")
     path = d / "tipdash.duckdb"
-    assert importer.init_db(path).ok
+    assert ingest.init_db(path).ok
     wb = make_report_workbook(d, name="SYNTHETIC_cahul_2021.xlsx", **synthetic_report_sheets("Cahul", 2021))
-    assert importer.import_paths([wb], path, user="e2e").ok
+    assert ingest.import_paths([wb], path, user="e2e").ok
     return path
 
 

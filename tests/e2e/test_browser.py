@@ -9,7 +9,7 @@ import io
 import pytest
 
 from tests.e2e.conftest import ADMIN, ARTIFACTS, nav_to, sign_in, wait_idle
-from tipdash import geo, i18n, ui
+from tipdash import geo, i18n, web
 
 pytestmark = pytest.mark.e2e
 
@@ -147,7 +147,7 @@ def test_csv_download_equals_the_table_on_screen(page):
     assert ours[1] == shown[0]
     assert len(ours) - 2 == len(shown) - 1 == 35
     # on screen "—" marks "not reported", which the download leaves blank
-    assert ours[2:] == [["" if c == ui.NA_MARK else c for c in row] for row in shown[1:]]
+    assert ours[2:] == [["" if c == web.NA_MARK else c for c in row] for row in shown[1:]]
 
 
 def test_url_restores_the_view_and_switching_language_keeps_it(page):

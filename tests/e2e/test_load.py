@@ -39,11 +39,11 @@ SEEN = """() => {
 
 @pytest.fixture(scope="module")
 def load_server(tmp_path_factory):
-    from tipdash import importer
+    from tipdash import ingest
 
     d = tmp_path_factory.mktemp("load")
     db = d / "tipdash.duckdb"
-    assert importer.init_db(db).ok
+    assert ingest.init_db(db).ok
     cfg = d / "config"
     cfg.mkdir()
     files = [make_report_workbook(d / "batch", name=f"{n.replace(' ', '_')}_2022.xlsx", **report_sheets(n, 2022))

@@ -37,7 +37,7 @@ def main_text(pg) -> str:
 
 
 def assert_prompt(pg, lang: str, key: str = "auth.prompt_anonymous") -> None:
-    # the first visitor of a fresh server on /<page> gets a rerun through app.py (ui.page_guard):
+    # the first visitor of a fresh server on /<page> gets a rerun through app.py (web.page_guard):
     # wait for the page's title before reading
     pg.wait_for_selector("[data-testid='stMain'] h1", timeout=30_000)
     wait_idle(pg)

@@ -1,0 +1,25 @@
+"""The streamlit side of tipdash: the only package that imports streamlit.
+
+Pages call ``from tipdash import web`` and use the names below; sign-in is
+``tipdash.web.auth`` (``from tipdash.web import auth as web_auth``), the map ``tipdash.web.map``.
+
+- ``state``: the session's language (``lang``, ``t``, ``unit_name``, ``fmt_number``), the pages
+  (``PAGES``), the shared sidebar filters (``sidebar_filters``, ``filters``) and their URL binding;
+- ``cache``: the server's Store (``get_store``, ``db_path``) and cached queries (``data``,
+  ``national_row``, ``available_years``);
+- ``tables``: ``table`` (shown localised, with CSV/Excel downloads), ``protected_units``;
+- ``charts``: ``bar``, ``period_bars``, ``chart``; ``profile``: ``unit_profile``;
+- ``auth``: sign-in, roles, ``require(permission)`` at the top of every page.
+"""
+from tipdash.web.auth import require
+from tipdash.web.cache import available_years, data, db_path, get_store, national_row
+from tipdash.web.charts import bar, chart, period_bars
+from tipdash.web.profile import unit_profile
+from tipdash.web.state import (NUMERIC, PAGES, commission_codes, default_range, filters, fmt_number, lang,
+                               page_guard, show_notices, sidebar_filters, t, unit_name)
+from tipdash.web.tables import NA_MARK, protected_units, table
+
+__all__ = ["NA_MARK", "NUMERIC", "PAGES", "available_years", "bar", "chart", "commission_codes", "data",
+           "db_path", "default_range", "filters", "fmt_number", "get_store", "lang", "national_row", "page_guard",
+           "period_bars", "protected_units", "require", "show_notices", "sidebar_filters", "t", "table",
+           "unit_name", "unit_profile"]

@@ -1,0 +1,284 @@
+"""Sign-in in the dashboard (streamlit side of tipdash.auth).
+
+* the sidebar form (user, password) -> ``auth.authenticate`` with ONE process-wide
+  ``auth.RateLimiter`` (``st.cache_resource``), or, where ``st.secrets`` has an ``[auth]``
+  section (an OpenID Connect provider), ``st.login()`` and ``auth.oidc_role(st.user.email)``;
+* the signed-in user, role and time live in ``st.session_state`` (so a browser reload, which
+  starts a new Streamlit session, signs a password user out);
+* ``check_session`` runs first on every run (app.py): it ends expired sessions
+  (``auth.session_expired``) and follows role changes in users.toml;
+* ``allowed(permission)`` is the one check the pages use (through ``require``, below), whatever the
+  way of signing in: ``auth.allowed(role, permission, settings)``;
+* sign-ins, failed sign-ins and sign-outs are recorded with ``store.log_event`` beside the
+  database (the Audit page shows them with the imports and reverts).
+"""
+from __future__ import annotations
+
+import functools
+import importlib.util
+import logging
+import time
+from pathlib import Path
+
+import streamlit as st
+
+from tipdash import auth, store
+from tipdash.web.cache import db_path
+from tipdash.web.state import page_guard, t
+
+USER, ROLE, AT, VIA = "auth_user", "auth_role", "auth_signed_in_at", "auth_via"
+FORM_USER, FORM_PASSWORD, FORM_SUBMIT = "signin_user", "signin_password", "signin_submit"
+_FORM_MSG = "_auth_form_message"      # (kind, text) under the sign-in form
+_NOTICE = "_auth_notice"              # (kind, text) at the top of the page: expiry, sign-out
+_OIDC_REFUSED = "_auth_oidc_refused"  # e-mail already recorded as refused in this session
+_LOG = logging.getLogger("tipdash.auth")
+
+
+# ------------------------------------------------------------------------------ settings & state
+
+@functools.lru_cache(maxsize=8)
+def _settings_at(path: str, mtime_ns: int) -> auth.Settings:
+    return auth.load_settings(Path(path))
+
+
+def settings() -> auth.Settings:
+    """config/tipdash.toml (``$TIPDASH_CONFIG_DIR``), re-read when the file changes."""
+    path = auth.config_dir() / "tipdash.toml"
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        return auth.Settings()
+    return _settings_at(str(path), mtime)
+
+
+@st.cache_resource(show_spinner=False)
+def _limiter(max_failures: int, lockout_seconds: int) -> auth.RateLimiter:
+    return auth.RateLimiter(max_failures=max_failures, lockout_seconds=lockout_seconds)
+
+
+def limiter() -> auth.RateLimiter:
+    """The rate limiter of the whole server process (one per limiter setting)."""
+    s = settings()
+    return _limiter(int(s.max_failures), int(s.lockout_seconds))
+
+
+def user() -> str | None:
+    """The signed-in user name (or e-mail address with OpenID Connect); None when anonymous."""
+    return st.session_state.get(USER)
+
+
+def role() -> str | None:
+    """The role of this session; None = anonymous (who is 'public' only while public_access is on)."""
+    return st.session_state.get(ROLE)
+
+
+def allowed(permission: str) -> bool:
+    return auth.allowed(role(), permission, settings())
+
+
+def log(action: str, detail: str = "", who: str | None = None) -> None:
+    """Append an audit event (sign-in, download ...) to ``<db>.events.jsonl``."""
+    store.log_event(db_path(), who if who is not None else user(), action, detail)
+
+
+def _printable(name: str) -> str:
+    return "".join(c for c in name if c.isprintable())[:64]
+
+
+def _clear() -> None:
+    for key in (USER, ROLE, AT, VIA):
+        st.session_state.pop(key, None)
+
+
+def _signed_in(name: str, role_: str, via: str) -> None:
+    st.session_state.update({USER: name, ROLE: role_, AT: time.time(), VIA: via})
+    log("sign_in", f"role={role_}; via={via}", who=name)
+
+
+# ------------------------------------------------------------------------------ OpenID Connect
+
+def _authlib_installed() -> bool:
+    return importlib.util.find_spec("authlib") is not None
+
+
+def oidc_configured() -> bool:
+    """True when .streamlit/secrets.toml has an ``[auth]`` section (st.login is then used) and
+    Authlib, which st.login needs, is installed; otherwise the password form is used."""
+    try:
+        configured = "auth" in st.secrets and bool(st.secrets["auth"])
+    except Exception:  # noqa: BLE001 -- no secrets file, or an unreadable one: password sign-in
+        return False
+    if configured and not _authlib_installed():
+        _LOG.warning("[auth] is configured in secrets.toml but Authlib is not installed: "
+                     "using the password form (pip install 'Authlib>=1.3.2')")
+        return False
+    return configured
+
+
+def _oidc_provider() -> str | None:
+    """None for a single unnamed provider (``[auth]`` holds client_id), else the first named one."""
+    section = st.secrets["auth"]
+    if "client_id" in section:
+        return None
+    named = [k for k, v in section.items() if hasattr(v, "keys")]
+    return named[0] if named else None
+
+
+def _sync_oidc() -> None:
+    """Follow st.user: a newly signed-in address gets its role from users.toml [oidc]."""
+    ss = st.session_state
+    info = st.user
+    if not info.get("is_logged_in"):
+        if ss.get(VIA) == "oidc":
+            _clear()
+        return
+    email = str(info.get("email") or "")
+    mapped = auth.oidc_role(email)
+    if ss.get(VIA) == "oidc" and ss.get(USER) == email:
+        if mapped is None:
+            log("sign_out", "no role any more", who=email)
+            _clear()
+        elif mapped != ss.get(ROLE):
+            ss[ROLE] = mapped
+        return
+    if mapped is None:
+        if ss.get(_OIDC_REFUSED) != email:
+            log("sign_in_failed", "no role for this e-mail address (OpenID Connect)", who=_printable(email))
+            ss[_OIDC_REFUSED] = email
+        _clear()
+        ss[_NOTICE] = ("warning", t("auth.oidc_no_role", email=_printable(email)))
+        return
+    _signed_in(email, mapped, "oidc")
+
+
+# ------------------------------------------------------------------------------ every run
+
+def check_session() -> None:
+    """Run first on every run: OpenID identity, expiry, and role changes in users.toml."""
+    ss = st.session_state
+    if oidc_configured():
+        _sync_oidc()
+    elif ss.get(VIA) == "oidc":
+        _clear()
+    if ROLE not in ss and USER not in ss:
+        return
+    s = settings()
+    via = ss.get(VIA, "password")
+    at = ss.get(AT)
+    if not isinstance(at, (int, float)) or auth.session_expired(float(at), s):
+        log("sign_out", "session expired")
+        _clear()
+        ss[_NOTICE] = ("warning", t("auth.expired", minutes=s.session_minutes))
+        if via == "oidc":
+            st.logout()
+        return
+    if via == "password":
+        account = auth.load_users().get(ss.get(USER) or "")
+        if account is None or account.get("role") not in auth.ROLES:
+            log("sign_out", "account removed")
+            _clear()
+            ss[_NOTICE] = ("warning", t("auth.account_removed"))
+        elif account["role"] != ss.get(ROLE):
+            ss[ROLE] = account["role"]
+
+
+def show_notices() -> None:
+    """Expiry / sign-out notices, once, above the page."""
+    notice = st.session_state.pop(_NOTICE, None)
+    if notice:
+        kind, text = notice
+        (st.warning if kind == "warning" else st.info)(text, icon=":material/lock:")
+
+
+# ------------------------------------------------------------------------------ sidebar
+
+def _sign_in() -> None:
+    """Callback of the form's submit button (runs before the script, so the page that follows
+    already has the new role)."""
+    ss = st.session_state
+    name = str(ss.get(FORM_USER) or "").strip()
+    password = str(ss.get(FORM_PASSWORD) or "")
+    ss[FORM_PASSWORD] = ""
+    if not name or not password:
+        ss[_FORM_MSG] = ("error", t("auth.missing"))
+        return
+    lim = limiter()
+    try:
+        role_ = auth.authenticate(name, password, lim)
+    except auth.RateLimited as exc:
+        seconds = int(exc.wait) + 1
+        log("sign_in_failed", f"rate limited, {seconds} s left", who=_printable(name))
+        ss[_FORM_MSG] = ("error", t("auth.rate_limited", seconds=seconds))
+        return
+    if role_ is None:
+        log("sign_in_failed", "wrong user name or password", who=_printable(name))
+        wait = lim.wait(name)
+        text = t("auth.failed")
+        if wait > 0:
+            text += " " + t("auth.rate_limited", seconds=int(wait) + 1)
+        ss[_FORM_MSG] = ("error", text)
+        return
+    ss.pop(_FORM_MSG, None)
+    _signed_in(name, role_, "password")
+
+
+def _sign_out() -> None:
+    log("sign_out", "signed out")
+    _clear()
+    st.session_state[_NOTICE] = ("info", t("auth.signed_out"))
+
+
+def code_span(text: str) -> str:
+    """A name shown verbatim in markdown (a code span cannot format or link)."""
+    return "`" + _printable(text).replace("`", "'") + "`"
+
+
+def sidebar() -> None:
+    """The sign-in box: who is signed in and Sign out, or the form (or the OpenID button)."""
+    ss = st.session_state
+    box = st.sidebar.container(border=True)
+    if ROLE in ss:
+        box.markdown(t("auth.signed_in_as", user=code_span(ss.get(USER) or ""), role=t(f"auth.role.{ss[ROLE]}")))
+        if ss.get(VIA) == "oidc":
+            if box.button(t("auth.sign_out"), key="signout_oidc", icon=":material/logout:"):
+                log("sign_out", "signed out")
+                _clear()
+                st.logout()
+        else:
+            box.button(t("auth.sign_out"), key="signout", on_click=_sign_out, icon=":material/logout:")
+        return
+    if oidc_configured():
+        if box.button(t("auth.oidc_sign_in"), key="signin_oidc", type="primary", icon=":material/login:"):
+            st.login(_oidc_provider())
+        return
+    with box.form("signin", border=False, enter_to_submit=True):
+        st.markdown(f"**{t('auth.sign_in_title')}**")
+        st.text_input(t("auth.user"), key=FORM_USER, max_chars=64, autocomplete="username")
+        st.text_input(t("auth.password"), key=FORM_PASSWORD, type="password", max_chars=256,
+                      autocomplete="current-password")
+        st.form_submit_button(t("auth.submit"), key=FORM_SUBMIT, on_click=_sign_in, type="primary",
+                              icon=":material/login:")
+    msg = ss.pop(_FORM_MSG, None)
+    if msg:
+        box.error(msg[1])
+
+
+def prompt() -> None:
+    """What a page shows instead of its data to a visitor without the permission."""
+    st.title(t("auth.prompt_title"))
+    r = role()
+    if r is not None:
+        st.warning(t("auth.prompt_role", role=t(f"auth.role.{r}")), icon=":material/lock:")
+    elif not settings().public_access:
+        st.info(t("auth.prompt_closed"), icon=":material/lock:")
+    else:
+        st.info(t("auth.prompt_anonymous"), icon=":material/lock:")
+
+
+def require(permission: str) -> None:
+    """The guard at the top of every page: without ``permission`` (see ``tipdash.auth``) show the
+    sign-in prompt and stop, so a page reached by its URL never shows its data."""
+    page_guard()
+    if not allowed(permission):
+        prompt()
+        st.stop()

@@ -1,0 +1,43 @@
+"""Small chart helpers (plotly): bars with integer axes, bars on a real date axis."""
+from __future__ import annotations
+
+from typing import Mapping
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from tipdash.values import is_missing
+
+
+def bar(df: pd.DataFrame, x: str, y: str, color: str | None = None, *, labels: Mapping[str, str] | None = None,
+        height: int = 360, orientation: str = "v"):
+    fig = px.bar(df, x=x, y=y, color=color, labels=dict(labels or {}), height=height, orientation=orientation)
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend_title_text="")
+    _integer_axis(fig, df[y], "x" if orientation == "h" else "y")
+    return fig
+
+
+def period_bars(df: pd.DataFrame, x: str, y: str, color: str | None, *, start: int, end: int, days: float,
+                labels: Mapping[str, str] | None = None, height: int = 360, hover_period: str | None = None):
+    """Bars on a real date axis spanning the whole chosen years (a lone month is not stretched over
+    the axis), each ``days`` wide, integer counts."""
+    fig = px.bar(df, x=x, y=y, color=color, labels=dict(labels or {}), height=height,
+                 hover_data={hover_period: True, x: False} if hover_period else None)
+    fig.update_traces(width=days * 86_400_000)
+    fig.update_xaxes(type="date", range=[f"{start}-01-01", f"{end}-12-31"], tickformat="%m.%Y")  # numeric: month names would stay English
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend_title_text="", barmode="stack")
+    _integer_axis(fig, df[y], "y")
+    return fig
+
+
+def _integer_axis(fig, values: pd.Series, axis: str) -> None:
+    top = pd.to_numeric(values, errors="coerce").max()
+    upd = {"tickformat": "d", "rangemode": "tozero"}
+    if not is_missing(top) and top <= 6:
+        upd["dtick"] = 1
+    (fig.update_yaxes if axis == "y" else fig.update_xaxes)(**upd)
+
+
+def chart(fig, key: str) -> None:
+    st.plotly_chart(fig, key=key, config={"displaylogo": False})

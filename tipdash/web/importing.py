@@ -1,0 +1,68 @@
+"""What the Import page shows of an import: a report's files and problems as tables, the
+submissions and imports that can be reverted, and the Revert button's action."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from tipdash import store
+from tipdash.web import auth as web_auth
+from tipdash.web.cache import db_path
+from tipdash.web.state import t, unit_name
+
+PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "value", "message", "severity")
+
+
+def problems_frame(report) -> pd.DataFrame:
+    """Every problem of an ImportReport: file, sheet, row, column, value, message, severity."""
+    rows = [{
+        "file": p.file, "sheet": p.sheet, "row": p.row, "column": p.column,
+        "value": None if p.value is None else str(p.value), "message": p.message,
+        "severity": t(f"page.import.severity.{p.severity}"),
+    } for p in report.problems]
+    df = pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
+    df["row"] = df["row"].astype("Int64")
+    return df.rename(columns={c: t(f"page.import.col.{c}") for c in PROBLEM_COLUMNS})
+
+
+def files_frame(report) -> pd.DataFrame:
+    """One row per file of an ImportReport: its status, submissions, rows, message."""
+    rows = [{"file": r.file, "status": t(f"page.import.status.{r.status}"), "submissions": r.submissions,
+             "rows": r.rows, "message": r.message} for r in report.files]
+    cols = ("file", "status", "submissions", "rows", "message")
+    return pd.DataFrame(rows, columns=list(cols)).rename(columns={c: t(f"page.import.col.{c}") for c in cols})
+
+
+def revert_choices(hist: pd.DataFrame) -> dict[int, str]:
+    """id -> label: every current submission, and every import that still has one (newest first)."""
+    cur = hist[hist["status"] == "current"] if len(hist) else hist
+    out: dict[int, str] = {}
+    for imp_id, part in cur.groupby("import_id", sort=False):
+        if len(part) > 1:
+            out[int(imp_id)] = t("page.import.revert_import", id=int(imp_id), file=part["file_name"].iloc[0],
+                                    n=len(part))
+    for r in cur.to_dict("records"):
+        out[int(r["submission_id"])] = t("page.import.revert_submission", id=int(r["submission_id"]),
+                                            unit=unit_name(r["unit_code"]) if r["unit_code"] != "MD"
+                                            else t("common.national_level"),
+                                            year=int(r["year"]), file=r["file_name"])
+    return dict(sorted(out.items(), reverse=True))
+
+
+def do_revert(target: int) -> None:
+    """Callback of the Revert button: store.revert (audited in the database) as the signed-in admin."""
+    ss = st.session_state
+    ss["revert_confirm"] = False
+    ss["revert_id"] = None
+    if not web_auth.allowed("revert"):
+        return
+    try:
+        message = store.revert(db_path(), int(target), user=web_auth.user())
+    except KeyError:
+        ss["_revert_result"] = ("error", t("page.import.revert_unknown", id=target))
+    except store.StoreBusy:
+        ss["_revert_result"] = ("error", t("page.import.busy"))
+    else:
+        done = sum(line.startswith("reverted") for line in message.splitlines())
+        ss["_revert_result"] = ("success" if done else "warning",
+                                t("page.import.revert_done", id=target, n=done))

@@ -1,0 +1,89 @@
+"""Tables as the pages show them (localised, "—" for not reported) with their CSV/Excel downloads
+(formatted by :mod:`tipdash.exports`), and victim columns through :mod:`tipdash.privacy`."""
+from __future__ import annotations
+
+import numbers
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from tipdash import exports, privacy
+from tipdash.values import is_missing
+from tipdash.web.state import lang, t
+
+NA_MARK = "—"
+
+
+def _is_figure(v: Any) -> bool:
+    return isinstance(v, numbers.Number) and not isinstance(v, (bool, np.bool_))
+
+
+def _display(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The frame as the grid should show it, and the column configs that go with it.
+
+    The grid prints a missing value as "None" (in every language), so a column with blanks is
+    shown as text with "—" for "not reported", as is a column mixing numbers and text (victims
+    with "<5"); such columns stay right-aligned when they hold figures. Timestamps at midnight
+    are shown as dates. The downloads write the same cells (blank for "—")."""
+    out = df.copy()
+    config: dict[str, Any] = {}
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_datetime64_any_dtype(s.dtype):
+            known = s.dropna()
+            if len(known) == 0 or (known == known.dt.normalize()).all():
+                out[col] = [None if is_missing(v) else v.date() for v in s.tolist()]
+            continue
+        values = s.tolist()
+        known = [v for v in values if not is_missing(v)]
+        if len(known) == len(values) and len({type(v).__name__ for v in known}) <= 1:
+            continue
+        figures = all(_is_figure(v) or privacy.is_suppressed(v) for v in known)
+        if figures or len(known) < len(values) or len({type(v).__name__ for v in known}) > 1:
+            out[col] = pd.Series([NA_MARK if is_missing(v) else exports.cell_text(v) for v in values],
+                                 index=out.index, dtype=object)
+            if figures:
+                config[col] = st.column_config.TextColumn(alignment="right")
+    return out, config
+
+
+def download_buttons(df: pd.DataFrame, view: str, *, year: Any = None, filters: Mapping[str, Any] | None = None,
+                     source: str | None = None, key: str | None = None) -> None:
+    """Download CSV / Download Excel of exactly ``df`` (localised headers, via tipdash.exports)."""
+    lg = lang()
+    meta = {"view": view, "year": year, "lang": lg, "filters": dict(filters or {})}
+    if source:
+        meta["source"] = source
+    key = key or view
+    row = st.container(horizontal=True, gap="small")
+    csv_name = exports.file_name(view, year, lg, "csv")
+    xlsx_name = exports.file_name(view, year, lg, "xlsx")
+    frame = df.copy()
+    row.download_button(t("common.download_csv"), data=lambda: exports.download(frame, meta, "csv")[0],
+                        file_name=csv_name, mime="text/csv", key=f"dl_{key}_csv", on_click="ignore",
+                        icon=":material/download:")
+    row.download_button(t("common.download_excel"), data=lambda: exports.download(frame, meta, "xlsx")[0],
+                        file_name=xlsx_name, key=f"dl_{key}_xlsx", on_click="ignore",
+                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        icon=":material/table_view:")
+
+
+def table(df: pd.DataFrame, view: str, *, year: Any = None, filters: Mapping[str, Any] | None = None,
+          source: str | None = None, key: str | None = None, height: Any = "auto",
+          column_config: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """Show ``df`` localised, with Download CSV / Excel of the same rows; returns what is shown."""
+    shown = exports.localise(df, lang())
+    frame, config = _display(shown)
+    config.update(column_config or {})
+    st.dataframe(frame, hide_index=True, height=height, key=f"tbl_{key or view}", column_config=config)
+    download_buttons(df, view, year=year, filters=filters, source=source, key=key)
+    return shown
+
+
+def protected_units(df: pd.DataFrame, national_total: Any = None, col: str = "victims") -> pd.DataFrame:
+    if col not in df.columns:
+        return df
+    total = None if is_missing(national_total) or isinstance(national_total, str) else int(national_total)
+    return privacy.protect_units(df, col, national_total=total)
