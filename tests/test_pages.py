@@ -181,7 +181,7 @@ def test_profile_opens_for_a_unit(db):
     at = run("map", "en")
     at.selectbox(key="profile_unit").set_value("MD-CM").run()
     assert not at.exception
-    assert any(s.value.startswith("Cimislia: profile for 2022") for s in at.subheader)
+    assert any(s.value.startswith("Cimișlia: profile for 2022") for s in at.subheader)
     assert "2022_summary.csv" in texts(at) + "".join(d.to_csv() for d in frames(at))
 
 
@@ -219,7 +219,7 @@ def test_reporting_lists_the_7_and_the_14(db):
     assert set(tables[0]["Code"]) == NOT_REPORTED_2022
     assert set(tables[1]["Code"]) == NO_SESSIONS_2022
     shown = texts(at)
-    for name in ("Anenii Noi", "Briceni", "Gagauzia", "Hincesti", "Ialoveni", "Nisporeni", "Ocnita"):
+    for name in ("Anenii Noi", "Briceni", "Gagauzia", "Hîncești", "Ialoveni", "Nisporeni", "Ocnița"):
         assert name in shown
     assert "Did not report for 2022 (7)" in shown and "held no session in 2022 (14)" in shown
 
