@@ -1,4 +1,4 @@
-"""data/seed/2022_translations.csv: Romanian and Russian versions of the 2022 seed's free text.
+"""data/translations/2022_translations.csv: Romanian and Russian versions of the 2022 seed's free text.
 
 The seed is the English translation of the State Chancellery's note; every free-text value of
 data/seed/build_2022_national.py (and its CONCLUSIONS and CONTEXT) must have exactly one ro row and
@@ -17,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "data" / "seed" / "build_2022_national.py"
-CSV_PATH = ROOT / "data" / "seed" / "2022_translations.csv"
+CSV_PATH = ROOT / "data" / "translations" / "2022_translations.csv"
 NOTE_EN = ROOT / "data" / "sources" / "informative_note_2022_en.md"
 
 HEADER = ["source_lang", "source_text", "lang", "text", "origin", "note"]
@@ -144,6 +144,13 @@ def test_russian_is_cyrillic_unless_a_kept_name(rows):
             assert r["origin"] in KEPT, f"Latin-only ru text must be a name kept as such: {text}"
         for word in re.findall(r"\w+", text):
             assert not (CYRILLIC.search(word) and LATIN.search(word)), (word, text)
+
+
+def test_translations_are_not_in_the_seed_folder():
+    # `tipdash init` imports every CSV/workbook of data/seed: a translations file there breaks it
+    seed = ROOT / "data" / "seed"
+    assert CSV_PATH.parent != seed
+    assert not [p.name for p in seed.iterdir() if "translation" in p.name.lower()]
 
 
 def test_conclusions_and_context_are_verbatim_from_the_note():
