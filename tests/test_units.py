@@ -89,7 +89,7 @@ def test_english_names_are_the_romanian_spelling_except_two_conventional_names()
     ("MD-CS", "Кэушень"), ("MD-DU", "Дубэсарь"), ("MD-FA", "Фэлешть"), ("MD-HI", "Хынчешть"),
     ("MD-OR", "Орхей"), ("MD-SI", "Сынжерей"), ("MD-SD", "Шолдэнешть"), ("MD-SV", "Штефан Водэ"),
     ("MD-UN", "Унгень"), ("MD-CU", "Кишинэу"), ("MD-BA", "Бэлць"), ("MD-BD", "Бендер"),
-    ("MD-GA", "АТО Гагаузия"), ("MD-SN", "АТЕ левобережья Днестра"),
+    ("MD-GA", "Гагаузия"), ("MD-SN", "АТЕ левобережья Днестра"),
 ])
 def test_russian_names_are_the_moldovan_official_forms(code, name_ru):
     assert units.get(code).name_ru == name_ru
