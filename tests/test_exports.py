@@ -257,15 +257,16 @@ def unit_frame() -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("lang,expected", [
-    ("ro", {"headers": ["Cod", "Denumire", "Anul", "Raport transmis", "Statutul raportării",
-                        "Ședințe", "Victime"],
+    ("ro", {"headers": ["Cod", "Denumire", "Anul", "Raport transmis", "Situația raportării",
+                        "Ședințe", "Victime sau presupuse victime"],
             "name": "Republica Moldova", "status": ["A raportat, s-a întrunit", "Nu a raportat"],
             "yes": "Da"}),
-    ("en", {"headers": ["Code", "Name", "Year", "Reported", "Reporting status", "Sessions", "Victims"],
+    ("en", {"headers": ["Code", "Name", "Year", "Reported", "Reporting status", "Sessions",
+                        "Victims or presumed victims"],
             "name": "Republic of Moldova", "status": ["Reported, met", "Did not report"], "yes": "Yes"}),
     ("ru", {"headers": ["Код", "Название", "Год", "Отчёт представлен", "Статус отчётности",
-                        "Заседания", "Жертвы"],
-            "name": "Республика Молдова", "status": ["Отчиталась, заседания проводились",
+                        "Заседания", "Жертвы или предполагаемые жертвы"],
+            "name": "Республика Молдова", "status": ["Представила отчёт, заседания проводились",
                                                      "Не представила отчёт"], "yes": "Да"}),
 ])
 def test_localise_three_languages(lang, expected):
@@ -296,7 +297,7 @@ def test_localise_unit_code_vocab_and_indicator_columns():
     assert out["Grupul țintă"].iloc[0] == "Elevi și studenți" and pd.isna(out["Grupul țintă"].iloc[1])
     assert out["Sexul"].tolist() == ["Feminin", "Nespecificat"]
     assert out["Categoria"].tolist() == ["Organizație neguvernamentală", "Campanie"]
-    assert out["Indicator"].tolist() == ["Ședințe", "Victime"]
+    assert out["Indicator"].tolist() == ["Ședințe", "Victime sau presupuse victime"]
     only = exports.localise(df, "en", vocab_columns=["sex"])
     assert only["Type"].tolist() == ["awareness_campaign", "legal"]
     assert only["Sex"].tolist() == ["Female", "Not specified"]

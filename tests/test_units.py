@@ -42,9 +42,9 @@ def test_counts_and_codes():
 
 def test_names_use_comma_below_only():
     for u in units.all_units():
-        assert not set(u.name_ro) & set(CEDILLAS), u
-        assert u.name_ro == unicodedata.normalize("NFC", u.name_ro)
-        assert u.name_en.isascii(), u
+        for name in (u.name_ro, u.name_en):
+            assert not set(name) & set(CEDILLAS), u
+            assert name == unicodedata.normalize("NFC", name), u
         assert u.name_ru and not u.name_ru.isascii(), u
     assert units.get("MD-CU").name_ro == "Chișinău"
     assert "\u0219" in units.get("MD-SD").name_ro and "\u021b" in units.get("MD-BA").name_ro
@@ -52,9 +52,9 @@ def test_names_use_comma_below_only():
 
 def test_names_kinds_and_lookup():
     cu = units.get("MD-CU")
-    assert (cu.name("ro"), cu.name("en"), cu.name("ru")) == ("Chișinău", "Chisinau", "Кишинёв")
+    assert (cu.name("ro"), cu.name("en"), cu.name("ru")) == ("Chișinău", "Chișinău", "Кишинэу")
     assert cu.kind == "municipality"
-    assert units.get("MD-BA").name("ru") == "Бельцы"
+    assert units.get("MD-BA").name("ru") == "Бэлць"
     assert units.get("MD-GA").kind == "autonomous_territorial_unit"
     assert units.get("MD-GA").name("en") == "Gagauzia"
     assert units.get("MD-SN").kind == "territorial_unit_left_bank"
@@ -73,6 +73,41 @@ def test_names_kinds_and_lookup():
 
 
 # ----------------------------------------------------------------------------- exact resolution
+
+
+def test_english_names_are_the_romanian_spelling_except_two_conventional_names():
+    # data/UNITS.md: EN = official Romanian spelling (UN practice); English only for these two
+    conventional = {"MD-GA": "Gagauzia", "MD-SN": "Left Bank of the Dniester"}
+    for u in units.all_units():
+        assert u.name_en == conventional.get(u.code, u.name_ro), u
+    assert [units.get(c).name_en for c in ("MD-BA", "MD-CS", "MD-SV", "MD-HI")] == [
+        "Bălți", "Căușeni", "Ștefan Vodă", "Hîncești"]
+
+
+@pytest.mark.parametrize("code,name_ru", [
+    ("MD-AN", "Анений Ной"), ("MD-BS", "Басарабяска"), ("MD-BR", "Бричень"), ("MD-CL", "Кэлэрашь"),
+    ("MD-CS", "Кэушень"), ("MD-DU", "Дубэсарь"), ("MD-FA", "Фэлешть"), ("MD-HI", "Хынчешть"),
+    ("MD-OR", "Орхей"), ("MD-SI", "Сынжерей"), ("MD-SD", "Шолдэнешть"), ("MD-SV", "Штефан Водэ"),
+    ("MD-UN", "Унгень"), ("MD-CU", "Кишинэу"), ("MD-BA", "Бэлць"), ("MD-BD", "Бендер"),
+    ("MD-GA", "Гагаузия"), ("MD-SN", "АТЕ левобережья Днестра"),
+])
+def test_russian_names_are_the_moldovan_official_forms(code, name_ru):
+    assert units.get(code).name_ru == name_ru
+
+
+@pytest.mark.parametrize("old,code", [
+    # the ASCII English names used before data/UNITS.md, resolved by folding
+    ("Balti", "MD-BA"), ("Chisinau", "MD-CU"), ("Causeni", "MD-CS"), ("Stefan Voda", "MD-SV"),
+    ("Hincesti", "MD-HI"), ("Soldanesti", "MD-SD"), ("Ocnita", "MD-OC"), ("Edinet", "MD-ED"),
+    # the Russian exonyms used before, kept as aliases
+    ("Новые Анены", "MD-AN"), ("Бессарабка", "MD-BS"), ("Бричаны", "MD-BR"), ("Кишинёв", "MD-CU"),
+    ("Бельцы", "MD-BA"), ("Бендеры", "MD-BD"), ("Дубоссары", "MD-DU"), ("Сынжерея", "MD-SI"),
+    ("Оргеев", "MD-OR"), ("Унгены", "MD-UN"), ("Сороки", "MD-SO"), ("Штефан-Водэ", "MD-SV"),
+    ("Гагаузия", "MD-GA"), ("Левобережье Днестра", "MD-SN"), ("Кахул", "MD-CA"), ("Кагул", "MD-CA"),
+])
+def test_old_spellings_still_resolve_exactly(old, code):
+    r = resolve(old)
+    assert (r.code, r.exact) == (code, True), r
 
 
 def test_every_name_and_alias_resolves_exactly():

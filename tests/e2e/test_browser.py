@@ -88,7 +88,7 @@ def test_map_draws_every_unit(page):
     assert sorted(drawn) == geo.drawn_codes() and len(drawn) == 36
     assert page.evaluate(RENDERED_FILLS) >= 36          # maplibre really drew the polygons
     legend = page.locator(".js-plotly-plot g.legend").text_content()
-    for label in ("Did not report", "0 (reported zero)", "No commission (left bank)"):
+    for label in ("Did not report", "0 (reported zero)", "No commission (Left Bank of the Dniester)"):
         assert label in legend
 
 

@@ -150,7 +150,7 @@ def test_map_figure_has_distinct_status_traces(db):
     assert len(drawn) == len(set(drawn)) == 36
     assert set(names["Did not report"]["locations"]) == NOT_REPORTED_2022
     assert set(names["0 (reported zero)"]["locations"]) == NO_SESSIONS_2022
-    assert names["No commission (left bank)"]["locations"] == ["MD-SN"]
+    assert names["No commission (Left Bank of the Dniester)"]["locations"] == ["MD-SN"]
     assert {"1", "2", "3", "4"} <= set(names)              # one class per value, 1..4 sessions
     colours = {n: tr["colorscale"][0][1] for n, tr in names.items()}
     assert len(set(colours.values())) == len(colours) or colours["0 (reported zero)"] == "#ffffff"
@@ -181,7 +181,7 @@ def test_profile_opens_for_a_unit(db):
     at = run("map", "en")
     at.selectbox(key="profile_unit").set_value("MD-CM").run()
     assert not at.exception
-    assert any(s.value.startswith("Cimislia: profile for 2022") for s in at.subheader)
+    assert any(s.value.startswith("Cimișlia: profile for 2022") for s in at.subheader)
     assert "2022_summary.csv" in texts(at) + "".join(d.to_csv() for d in frames(at))
 
 
@@ -219,7 +219,7 @@ def test_reporting_lists_the_7_and_the_14(db):
     assert set(tables[0]["Code"]) == NOT_REPORTED_2022
     assert set(tables[1]["Code"]) == NO_SESSIONS_2022
     shown = texts(at)
-    for name in ("Anenii Noi", "Briceni", "Gagauzia", "Hincesti", "Ialoveni", "Nisporeni", "Ocnita"):
+    for name in ("Anenii Noi", "Briceni", "Gagauzia", "Hîncești", "Ialoveni", "Nisporeni", "Ocnița"):
         assert name in shown
     assert "Did not report for 2022 (7)" in shown and "held no session in 2022 (14)" in shown
 
@@ -231,7 +231,7 @@ def test_victims_shows_27_breakdown_not_reported_and_no_small_counts(db):
     shown = texts(at)
     assert "not a measure of how widespread" in shown
     assert "The breakdown by sex was not reported for 2022." in shown
-    assert "The number of victims by unit was not reported for 2022" in shown
+    assert "The number of victims or presumed victims by unit was not reported for 2022" in shown
     numbers = [m.value for m in at.metric]
     for df in frames(at):
         numbers += [str(v) for v in df.to_numpy().ravel().tolist()]
@@ -321,13 +321,13 @@ def test_small_victim_counts_are_hidden_on_the_map_and_in_the_table(db):
 
     fig = json.loads(at.get("plotly_chart")[0].proto.spec)
     names = {tr["name"]: tr for tr in fig["data"]}
-    assert names["Hidden (to protect victims)"]["locations"] == ["MD-CA"]
-    hover = names["Hidden (to protect victims)"]["customdata"][0]
+    assert names["Suppressed (to protect victims)"]["locations"] == ["MD-CA"]
+    hover = names["Suppressed (to protect victims)"]["customdata"][0]
     assert hover[1] in ("<5", "x")
-    victims = dict(zip(frames(at)[0]["Code"], frames(at)[0]["Victims"]))
+    victims = dict(zip(frames(at)[0]["Code"], frames(at)[0]["Victims or presumed victims"]))
     assert victims["MD-CA"] in ("<5", "x")
-    assert not [v for v in frames(at)[0]["Victims"] if re.fullmatch(r"[1-4]", str(v))]
-    assert {m.label: m.value for m in at.metric}["Victims"] in ("<5", "x")
+    assert not [v for v in frames(at)[0]["Victims or presumed victims"] if re.fullmatch(r"[1-4]", str(v))]
+    assert {m.label: m.value for m in at.metric}["Victims or presumed victims"] in ("<5", "x")
 
 
 def test_timeline_range_opens_on_the_latest_five_years():

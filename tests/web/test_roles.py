@@ -306,7 +306,7 @@ def test_every_action_is_in_the_audit_trail(db, tmp_path):
     at.checkbox(key="revert_confirm").check().run()
     at.button(key="revert_go").click().run()
     assert not at.exception
-    assert f"Reverted: {sid} (1 submissions)" in texts(at)
+    assert f"Reverted: {sid} (submissions: 1)" in texts(at)
     hist = store.history(store.Store(db))
     assert hist.loc[hist["submission_id"] == sid, "status"].iloc[0] == "reverted"
     # unsuppressed download on the Victims page
