@@ -49,10 +49,9 @@ def _init(args) -> int:
 
 
 def _history(args) -> int:
-    from tipdash import store
+    from tipdash import exports, store
 
-    df = store.history(store.Store(args.db))
-    print(df.to_csv(sep="\t", index=False), end="")
+    print(exports.to_tsv(store.history(store.Store(args.db))), end="")
     return 0
 
 
@@ -122,9 +121,9 @@ def _users(args) -> int:
 
 
 def _audit(args) -> int:
-    from tipdash import store
+    from tipdash import exports, store
 
-    print(store.audit_log(store.Store(args.db)).to_csv(sep="\t", index=False), end="")
+    print(exports.to_tsv(store.audit_log(store.Store(args.db))), end="")
     return 0
 
 

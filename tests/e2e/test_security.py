@@ -144,7 +144,7 @@ def test_admin_unsuppressed_download_is_raw_and_audited(page, e2e_db):
     text = open(dl.value.path(), encoding="utf-8-sig").read()
     first, *rows = text.splitlines()
     assert "UNSUPPRESSED" in first and "suppression=none" in first
-    assert "Cahul,4" in text and "Female,3" in text and "Male,1" in text     # the raw small counts
+    assert '"Cahul",4' in text and '"Female",3' in text and '"Male",1' in text   # the raw small counts
     wait_idle(page)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and len(events(e2e_db)) == before:
