@@ -1,5 +1,4 @@
 """Timeline: dated activities per month/week, sessions per quarter, trainings and campaigns as periods."""
-import html
 
 import pandas as pd
 import plotly.express as px
@@ -82,11 +81,10 @@ if f.units:
 dated = per.dropna(subset=["start_date", "end_date"]) if len(per) else per
 if len(dated):
     # one bar per period, however many commissions share it (20 years × 35 units would be thousands)
-    g = (dated.groupby(["kind", "name", "start_date", "end_date"], as_index=False, sort=False)
-         .agg(units=("unit_code", list), count=("count", "sum")))
+    g = web.period_groups(dated)
     g["kind_label"] = [i18n.vocab_label("period_kind", k, lang) for k in g["kind"]]
-    g["name"] = [html.escape(str(n)) for n in g["name"]]     # plotly reads a little HTML in texts
-    g["label"] = [n if len(n) <= 60 else n[:57] + "…" for n in g["name"]]
+    g["label"] = [web.plotly_text(n, limit=60) for n in g["name"]]   # plotly reads a little HTML in texts
+    g["name"] = [web.plotly_text(n) for n in g["name"]]
     g["who"] = [", ".join(web.t("common.national_level") if c == "MD" else web.unit_name(c) for c in us)
                 if len(us) <= 3 else web.t("page.timeline.n_units", n=len(us)) for us in g["units"]]
     g["count_text"] = [web.fmt_number(c) for c in g["count"]]

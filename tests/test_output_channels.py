@@ -152,3 +152,70 @@ def test_note_md_of_imported_payloads_has_no_raw_tag(tmp_db, tmp_path):
     md = note.render(store.Store(tmp_db), 2023, fmt="md", lang="en").decode("utf-8")
     assert "&lt;img src=x onerror=alert(1)&gt;" in md         # the text is there, as text
     assert not re.search(r"<[A-Za-z/!?]", md), [line for line in md.splitlines() if "<" in line]
+
+
+# ---------------------------------------------------------------------------- Timeline period labels (D14)
+
+def test_plotly_text_escapes_only_what_plotly_reads_and_never_cuts_an_entity():
+    from tipdash.web.charts import plotly_text
+
+    name = '=HYPERLINK("http://evil.example","x") <b>bold</b> & more'
+    assert plotly_text(name) == '=HYPERLINK("http://evil.example","x") &lt;b&gt;bold&lt;/b&gt; &amp; more'
+    for cut in range(50, 70):
+        text = "a" * (cut - 1) + "&<>" + "z" * 20
+        label = plotly_text(text, limit=60)
+        assert not re.search(r"&[a-z]*…", label), label       # no "&am…"
+        assert label.endswith("…") and len(label.replace("&amp;", "&").replace("&lt;", "<")
+                                            .replace("&gt;", ">")) <= 60
+
+
+def test_period_groups_count_a_commission_once():
+    from tipdash.web.charts import period_groups
+
+    day = pd.Timestamp("2023-10-17")
+    per = pd.DataFrame({"kind": ["campaign"] * 5, "name": ["Week"] * 5, "start_date": [day] * 5,
+                        "end_date": [day + pd.Timedelta(days=6)] * 5,
+                        "unit_code": ["MD-CA"] * 4 + ["MD-BL"], "count": pd.array([None] * 5, dtype="Int64")})
+    g = period_groups(per)
+    assert len(g) == 1 and g["units"].iloc[0] == ["MD-CA", "MD-BL"]
+
+
+def test_timeline_period_labels_are_not_double_escaped(tmp_path, monkeypatch):
+    """The Timeline page itself (AppTest): a campaign with quotes and a tag, given 4 times by one
+    commission, is one bar for one commission and shows its quotes as quotes."""
+    from streamlit.testing.v1 import AppTest
+
+    from tipdash import ingest
+
+    name = 'Say "no" to <b>trafficking</b> & co'         # (a leading = would be a formula in openpyxl)
+    sheets = report_sheets("Cahul", 2023)
+    sheets["Campaigns"] = [sheets["Campaigns"][0]] + [[name, "17.10.2023", "23.10.2023", f"part {i}"] for i in range(4)]
+    db = tmp_path / "t.duckdb"
+    report = ingest.import_paths([make_report_workbook(tmp_path, name="c.xlsx", **sheets)], db, user="test")
+    assert report.ok, [str(p) for p in report.problems]
+    monkeypatch.setenv("TIPDASH_DB", str(db))
+    monkeypatch.setenv("TIPDASH_CONFIG_DIR", str(tmp_path))
+    from streamlit.runtime import pages_manager
+
+    class _NoPagesFolder(type(Path())):      # as tests/web/test_pages.py: no "pages/ folder" mode
+        def exists(self, *args, **kwargs):
+            return False if self.name == "pages" else super().exists(*args, **kwargs)
+
+    monkeypatch.setattr(pages_manager, "Path", _NoPagesFolder)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.query_params["year"] = "2023"
+    at.run()
+    at.switch_page("pages/timeline.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    periods = [s for s in specs if any(tr.get("type") == "bar" and tr.get("base") is not None for tr in s["data"])]
+    assert periods, "no period chart"
+    spec = json.dumps(periods[0], ensure_ascii=False)
+    bars = [tr for tr in periods[0]["data"] if tr.get("type") == "bar"]
+    data = json.dumps([[tr.get(k) for k in ("y", "hovertext", "customdata", "text")] for tr in bars],
+                      ensure_ascii=False)                        # what the data put in (not Plotly's templates)
+    assert "&quot;" not in spec and "<b>" not in data and "&amp;amp;" not in data
+    assert 'Say \\"no\\" to &lt;b&gt;trafficking&lt;/b&gt; &amp; co' in data
+    assert "territorial commissions" not in spec and "Cahul" in data
+    assert [y for tr in bars for y in tr["y"]].count('Say "no" to &lt;b&gt;trafficking&lt;/b&gt; &amp; co') == 1, bars

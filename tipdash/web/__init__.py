@@ -8,12 +8,12 @@ Pages call ``from tipdash import web`` and use the names below; sign-in is
 - ``cache``: the server's Store (``get_store``, ``db_path``) and cached queries (``data``,
   ``national_row``, ``available_years``);
 - ``tables``: ``table`` (shown localised, with CSV/Excel downloads), ``protected_units``;
-- ``charts``: ``bar``, ``period_bars``, ``chart``; ``profile``: ``unit_profile``;
+- ``charts``: ``bar``, ``period_bars``, ``chart``, ``period_groups``, ``plotly_text``; ``profile``: ``unit_profile``;
 - ``auth``: sign-in, roles, ``require(permission)`` at the top of every page.
 """
 from tipdash.web.auth import require
 from tipdash.web.cache import available_years, data, db_path, get_store, national_row
-from tipdash.web.charts import bar, chart, period_bars
+from tipdash.web.charts import bar, chart, period_bars, period_groups, plotly_text
 from tipdash.web.profile import unit_profile
 from tipdash.web.state import (NUMERIC, PAGES, commission_codes, default_range, filters, fmt_number, lang,
                                page_guard, show_notices, sidebar_filters, t, unit_name)
@@ -21,5 +21,5 @@ from tipdash.web.tables import NA_MARK, protected_units, table
 
 __all__ = ["NA_MARK", "NUMERIC", "PAGES", "available_years", "bar", "chart", "commission_codes", "data",
            "db_path", "default_range", "filters", "fmt_number", "get_store", "lang", "national_row", "page_guard",
-           "period_bars", "protected_units", "require", "show_notices", "sidebar_filters", "t", "table",
+           "period_bars", "period_groups", "plotly_text", "protected_units", "require", "show_notices", "sidebar_filters", "t", "table",
            "unit_name", "unit_profile"]
