@@ -142,9 +142,18 @@ def _write_users(users: dict[str, dict], path: Path) -> None:
         lines += [f"{_toml_str(email)} = {_toml_str(role)}" for email, role in sorted(oidc.items())] + [""]
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text("\n".join(lines), encoding="utf-8")
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    tmp.unlink(missing_ok=True)                      # O_EXCL below: never reuse a file with another mode
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)   # 0600 before the first byte
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            os.fchmod(fh.fileno(), 0o600)            # whatever the umask
+            fh.write("\n".join(lines))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def add_user(name: str, role: str, password: str, path: Path | None = None) -> None:

@@ -107,7 +107,9 @@ def _users(args) -> int:
         return 0
     if args.users_cmd == "remove":
         return 0 if auth.remove_user(args.name) else 2
-    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
+    # a line typed on Windows (or piped from a CRLF file) ends in CR LF: neither is part of the password
+    password = sys.stdin.readline().removesuffix("\n").removesuffix("\r") if args.password_stdin \
+        else getpass.getpass("Password: ")
     if not args.password_stdin and password != getpass.getpass("Repeat: "):
         print("Passwords differ", file=sys.stderr)
         return 2

@@ -120,6 +120,36 @@ def _load_units(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+#: the published database and its events log: owner read-write, group read, others nothing
+#: (they hold unsuppressed figures and the names people type into the sign-in form)
+DB_MODE = 0o640
+
+
+def private_file(path: Path) -> Path:
+    """Create (or empty) ``path`` readable by its owner only, whatever the umask: a writer's copy
+    of the database is private until it is published."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+    return path
+
+
+def private_connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-write connection on ``path``; a file DuckDB has just created is made private at once
+    (DuckDB cannot open an empty file, so it cannot be created private beforehand)."""
+    con = duckdb.connect(str(path))
+    os.chmod(path, 0o600)
+    return con
+
+
+def published(path: Path) -> Path:
+    """``path`` with the mode of a published database (:data:`DB_MODE`), to be renamed into place."""
+    os.chmod(path, DB_MODE)
+    return path
+
+
 def _fsync_dir(directory: Path) -> None:
     fd = os.open(directory, os.O_RDONLY)
     try:
@@ -146,8 +176,8 @@ def write(path: str | os.PathLike | None = None, *, wait: float = 30.0) -> Itera
             stale.unlink(missing_ok=True)
         tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
         if target.exists():
-            shutil.copyfile(target, tmp)
-        con = duckdb.connect(str(tmp))
+            shutil.copyfile(target, private_file(tmp))
+        con = private_connect(tmp)
         try:
             _create_schema(con)
             con.execute("BEGIN TRANSACTION")
@@ -163,7 +193,7 @@ def write(path: str | os.PathLike | None = None, *, wait: float = 30.0) -> Itera
         con.close()
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        os.replace(published(tmp), target)
         _fsync_dir(target.parent)
     finally:
         fcntl.flock(lock_file, fcntl.LOCK_UN)
@@ -251,7 +281,11 @@ def log_event(path: str | os.PathLike | None, who: str | None, action: str, deta
                        "detail": detail, "sha256": sha256}, ensure_ascii=False)
     p = events_path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    with open(p, "a", encoding="utf-8") as fh:
+    fd = os.open(p, os.O_WRONLY | os.O_APPEND | os.O_CREAT, DB_MODE)
+    with os.fdopen(fd, "a", encoding="utf-8") as fh:
+        mode = os.fstat(fd).st_mode & 0o777
+        if mode & ~DB_MODE:                       # a log created before 0640 was the rule
+            os.fchmod(fd, mode & DB_MODE)
         fcntl.flock(fh, fcntl.LOCK_EX)
         fh.write(line + "\n")
         fh.flush()
