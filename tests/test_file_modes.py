@@ -100,6 +100,6 @@ def test_users_add_password_stdin_strips_a_crlf(tmp_path):
                           "--password-stdin"], input=b"a good long password\r\n", capture_output=True, cwd=ROOT,
                          env={**os.environ, "TIPDASH_CONFIG_DIR": str(tmp_path)}, timeout=60)
     assert res.returncode == 0, res.stderr
-    limiter = auth.RateLimiter()
+    limiter = auth.RateLimiter(tmp_path / "limits.json")
     assert auth.authenticate("maria", "a good long password", limiter,
                              path=tmp_path / "users.toml") == "analyst"
