@@ -11,6 +11,7 @@ import contextlib
 import fcntl
 import os
 import shutil
+import stat
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
@@ -267,14 +268,20 @@ def revert(path: str | os.PathLike | None, submission_id: int, user: str | None 
 
 def events_path(path: str | os.PathLike | None = None) -> Path:
     """Sign-ins and downloads go to an append-only log beside the database: writing them into
-    the database would copy the whole file per event."""
+    the database would copy the whole file per event. ``$TIPDASH_EVENTS_LOG`` puts it elsewhere
+    (e.g. on another disk)."""
+    env = os.environ.get("TIPDASH_EVENTS_LOG")
+    if env:
+        return Path(env)
     target = db_path(path)
     return target.with_name(target.name + ".events.jsonl")
 
 
 def log_event(path: str | os.PathLike | None, who: str | None, action: str, detail: str = "",
               sha256: str | None = None) -> None:
-    """Append one audit event (flock + fsync, so concurrent sessions never interleave lines)."""
+    """Append one audit event (flock + fsync, so concurrent sessions never interleave lines).
+    Raises OSError when the event is not on disk (full disk ...): callers write the event first
+    and refuse the action then."""
     import json
 
     line = json.dumps({"at": now_utc().isoformat(sep=" "), "who": who, "action": action,
@@ -283,9 +290,9 @@ def log_event(path: str | os.PathLike | None, who: str | None, action: str, deta
     p.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(p, os.O_WRONLY | os.O_APPEND | os.O_CREAT, DB_MODE)
     with os.fdopen(fd, "a", encoding="utf-8") as fh:
-        mode = os.fstat(fd).st_mode & 0o777
-        if mode & ~DB_MODE:                       # a log created before 0640 was the rule
-            os.fchmod(fd, mode & DB_MODE)
+        info = os.fstat(fd)
+        if stat.S_ISREG(info.st_mode) and info.st_mode & 0o777 & ~DB_MODE:   # a log from before 0640
+            os.fchmod(fd, info.st_mode & DB_MODE)
         fcntl.flock(fh, fcntl.LOCK_EX)
         fh.write(line + "\n")
         fh.flush()
@@ -303,7 +310,7 @@ def audit_log(store: Store) -> pd.DataFrame:
     if store.path.exists():
         frames.append(store.query('SELECT "at", who, action, detail, sha256 FROM audit'))
     p = events_path(store.path)
-    if p.exists():
+    if p.is_file():
         rows = [json.loads(x) for x in p.read_text(encoding="utf-8").splitlines() if x.strip()]
         ev = pd.DataFrame(rows, columns=cols)
         ev["at"] = pd.to_datetime(ev["at"])

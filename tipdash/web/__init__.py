@@ -9,9 +9,16 @@ Pages call ``from tipdash import web`` and use the names below; sign-in is
   ``national_row``, ``available_years``);
 - ``tables``: ``table`` (shown localised, with CSV/Excel downloads), ``protected_units``;
 - ``charts``: ``bar``, ``period_bars``, ``chart``, ``period_groups``, ``plotly_text``; ``profile``: ``unit_profile``;
-- ``auth``: sign-in, roles, ``require(permission)`` at the top of every page.
+- ``auth``: sign-in, roles, ``require(permission)`` at the top of every page, ``privileged``
+  callbacks; ``downloads``: ``protected_download`` (the unsuppressed file);
+- ``hardening``: patches of the Streamlit server (``clear_cache`` ignored, metrics silent,
+  one-time download URLs), applied here, on the first page run of the process.
 """
-from tipdash.web.auth import require
+from tipdash.web import hardening
+
+hardening.apply()
+
+from tipdash.web.auth import require  # noqa: E402 -- after the server is hardened
 from tipdash.web.cache import available_years, data, db_path, get_store, national_row
 from tipdash.web.charts import bar, chart, period_bars, period_groups, plotly_text
 from tipdash.web.profile import unit_profile
