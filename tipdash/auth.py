@@ -5,6 +5,8 @@ with argon2id hashes. Settings (`tipdash.toml` in the same folder) say whether a
 may read the public aggregates and whether analysts may download unsuppressed victim figures.
 Where an OpenID Connect provider signs people in instead, the ``[oidc]`` table of users.toml maps
 their e-mail address to a role (`oidc_role`). Both ways end in the same check, `allowed`.
+Wrong passwords are counted by `tipdash.limiter` (`rate_limiter`: a state file beside the
+database) per user name, password and client address (`client_address`).
 """
 from __future__ import annotations
 

@@ -73,7 +73,7 @@ def export_indicators(store, year: int, fmt: str = "csv", lang: str = "en") -> b
     cells hold the label, e.g. ``"<5"``).
 
     * ``csv``: a **machine export** -- plain UTF-8 **without BOM and without the provenance
-      line**, header on line 1, RFC 4180 (CRLF, minimal quoting); blank = not reported;
+      line**, header on line 1, RFC 4180 (CRLF, every text field quoted); blank = not reported;
       numbers untouched, text escaped against formulas like every other download.
     * ``json``: UTF-8 list of records ``{"code": …, …}``; ``null`` = not reported.
     * ``xlsx``: :func:`to_xlsx` (sheet ``data`` + ``about`` with the provenance)."""
