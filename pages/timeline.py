@@ -90,9 +90,11 @@ if len(dated):
     g["count_text"] = [web.fmt_number(c) for c in g["count"]]
     fig = px.timeline(g, x_start="start_date", x_end="end_date", y="label", color="kind_label",
                       hover_name="name", hover_data={"who": True, "count_text": True, "label": False,
-                                                     "kind_label": False},
-                      labels={"who": i18n.column_label("unit", lang), "count_text": i18n.column_label("count", lang),
-                              "kind_label": "", "label": "", "start_date": "", "end_date": ""},
+                                                     "kind_label": False, "start_date": False, "end_date": False},
+                      # distinct labels: plotly merges hover rows of columns labelled alike ("=…" rows)
+                      labels={c: i18n.column_label(k, lang) for c, k in (
+                          ("who", "unit"), ("count_text", "count"), ("kind_label", "kind"), ("label", "name"),
+                          ("start_date", "start_date"), ("end_date", "end_date"))},
                       height=140 + 46 * g["label"].nunique())
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(tickformat="%m.%Y")

@@ -178,6 +178,9 @@ def test_period_groups_count_a_commission_once():
                         "unit_code": ["MD-CA"] * 4 + ["MD-BL"], "count": pd.array([None] * 5, dtype="Int64")})
     g = period_groups(per)
     assert len(g) == 1 and g["units"].iloc[0] == ["MD-CA", "MD-BL"]
+    assert pd.isna(g["count"].iloc[0])                        # campaigns give no count: not reported, not 0
+    per["kind"], per["count"] = "training", pd.array([1, 2, None, None, 3], dtype="Int64")
+    assert period_groups(per)["count"].iloc[0] == 6
 
 
 def test_timeline_period_labels_are_not_double_escaped(tmp_path, monkeypatch):
