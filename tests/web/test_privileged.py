@@ -141,3 +141,20 @@ def test_unsuppressed_download_is_not_granted_when_the_audit_event_cannot_be_wri
     assert grant[1] is False
     with pytest.raises(downloads.Refused):
         downloads.deliver({**_state(), "_grant_k": grant}, "_grant_k", "download_unsuppressed", lambda: b"raw")
+
+
+def test_table_downloads_follow_the_session_that_drew_them(db):
+    """Every other deferred download (web.tables.session_bound): a table drawn for a signed-in role
+    is not made after expiry, removal or a lower role; one drawn for anyone always is."""
+    users = auth.users_path()
+    auth.add_user("tmp.analyst", "analyst", "tmp analyst password", path=users)
+    try:
+        assert web_auth.still_signed_in({}, None)
+        assert web_auth.still_signed_in(_state(), "admin")
+        assert web_auth.still_signed_in(_state(), "analyst")                       # drawn lower, allowed
+        assert not web_auth.still_signed_in(_state(at=time.time() - 2 * 3600), "admin")
+        assert not web_auth.still_signed_in(_state(name="ghost.admin"), "admin")
+        assert not web_auth.still_signed_in(_state(name="tmp.analyst"), "admin")  # role lowered in users.toml
+        assert web_auth.still_signed_in(_state(role="analyst", name="tmp.analyst"), "analyst")
+    finally:
+        auth.remove_user("tmp.analyst", path=users)

@@ -249,26 +249,39 @@ def recheck(permission: str, action: str) -> bool:
     return False
 
 
-def still_allowed(state, permission: str) -> tuple[bool, str]:
-    """(allowed, why) for a session's state object read OUTSIDE its script run -- a deferred
-    download, which Streamlit runs in another thread where ``st.session_state`` is empty:
-    expiry, the account (users.toml, or the [oidc] table) and its current role, the permission."""
+def _role_now(state) -> tuple[str | None, str]:
+    """(role, why) of a session's state object read OUTSIDE its script run -- a deferred download,
+    which Streamlit runs in another thread where ``st.session_state`` is empty: None when the
+    session is anonymous, expired, or its account was removed (users.toml, or the [oidc] table);
+    else the account's role now."""
     def get(key):
         return state[key] if key in state else None
     role_, name, at = get(ROLE), get(USER), get(AT)
-    s = settings()
     if role_ is None:
-        return auth.allowed(None, permission, s), "anonymous"
-    if not isinstance(at, (int, float)) or auth.session_expired(float(at), s):
-        return False, "session expired"
+        return None, "anonymous"
+    if not isinstance(at, (int, float)) or auth.session_expired(float(at), settings()):
+        return None, "session expired"
     if (get(VIA) or "password") == "password":
         account = auth.load_users().get(name or "")
         role_ = account.get("role") if account else None
     else:
         role_ = auth.oidc_role(name)
-    if role_ not in auth.ROLES:
-        return False, "account removed"
-    return auth.allowed(role_, permission, s), f"role {role_}"
+    return (role_, f"role {role_}") if role_ in auth.ROLES else (None, "account removed")
+
+
+def still_allowed(state, permission: str) -> tuple[bool, str]:
+    """(allowed, why): does the session of ``state`` (see ``_role_now``) hold ``permission`` now?"""
+    role_, why = _role_now(state)
+    return auth.allowed(role_, permission, settings()), why
+
+
+def still_signed_in(state, role_then: str | None) -> bool:
+    """Does the session of ``state`` still hold at least the role it had when a download was drawn
+    (``role_then``; None: drawn for anyone, so always)?"""
+    if role_then is None:
+        return True
+    role_, _ = _role_now(state)
+    return role_ is not None and auth.ROLES.index(role_) >= auth.ROLES.index(role_then)
 
 
 def privileged(permission: str, action: str | None = None):

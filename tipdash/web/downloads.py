@@ -31,7 +31,7 @@ class Refused(PermissionError):
     """The file of a protected download is not made (Streamlit shows "Failed to generate file")."""
 
 
-def _state_object():
+def state_object():
     """This session's state object itself, which (unlike the ``st.session_state`` proxy) can be
     read from the thread that makes a deferred download."""
     from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
@@ -44,7 +44,7 @@ def protected_download(label: str, make: Callable[[], bytes], *, permission: str
                        mime: str, key: str, icon: str | None = None) -> None:
     """``st.download_button`` whose file is made only for a click that passed ``recheck`` and was
     audited as ``action`` (detail: ``file_name``); see the module docstring."""
-    state = _state_object()
+    state = state_object()
     grant, message = f"_grant_{key}", f"_message_{key}"
 
     def clicked() -> None:

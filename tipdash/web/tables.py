@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numbers
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -11,6 +11,8 @@ import streamlit as st
 
 from tipdash import exports, privacy
 from tipdash.values import is_missing
+from tipdash.web import auth as web_auth
+from tipdash.web.downloads import state_object
 from tipdash.web.state import lang, t
 
 NA_MARK = "—"
@@ -49,6 +51,19 @@ def _display(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
     return out, config
 
 
+def session_bound(make: Callable[[str], bytes]) -> Callable[[str], bytes]:
+    """``make``, run by a deferred download (outside the session, when the file is asked for),
+    only while the session still has the role it had when the table was drawn: a table drawn
+    for an analyst or an admin is not delivered after expiry, removal or a lower role."""
+    state, role_then = state_object(), web_auth.role()
+
+    def made(fmt: str) -> bytes:
+        if not web_auth.still_signed_in(state, role_then):
+            raise PermissionError("the session that drew this table has ended or lost its role")
+        return make(fmt)
+    return made
+
+
 def download_buttons(df: pd.DataFrame, view: str, *, year: Any = None, filters: Mapping[str, Any] | None = None,
                      source: str | None = None, key: str | None = None) -> None:
     """Download CSV / Download Excel of exactly ``df`` (localised headers, via tipdash.exports)."""
@@ -61,10 +76,11 @@ def download_buttons(df: pd.DataFrame, view: str, *, year: Any = None, filters: 
     csv_name = exports.file_name(view, year, lg, "csv")
     xlsx_name = exports.file_name(view, year, lg, "xlsx")
     frame = df.copy()
-    row.download_button(t("common.download_csv"), data=lambda: exports.download(frame, meta, "csv")[0],
+    made = session_bound(lambda fmt: exports.download(frame, meta, fmt)[0])
+    row.download_button(t("common.download_csv"), data=lambda: made("csv"),
                         file_name=csv_name, mime="text/csv", key=f"dl_{key}_csv", on_click="ignore",
                         icon=":material/download:")
-    row.download_button(t("common.download_excel"), data=lambda: exports.download(frame, meta, "xlsx")[0],
+    row.download_button(t("common.download_excel"), data=lambda: made("xlsx"),
                         file_name=xlsx_name, key=f"dl_{key}_xlsx", on_click="ignore",
                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         icon=":material/table_view:")
