@@ -67,11 +67,14 @@ class Writer:
             [(sid, sheet, i + 2, *r) for i, r in enumerate(rows)])
 
     def summary(self, sid: int, row_no: int, sessions=None, information_activities=None, approx=False,
-                participants=None, trainings=None, members_trained=None, victims=None, ngo_partners=None):
+                participants=None, trainings=None, members_trained=None, victims=None, ngo_partners=None,
+                source="commission_report", status_inferred=False):
         self.con.execute(
-            "INSERT INTO summary VALUES (?, 'Summary', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO summary (submission_id, sheet, row_no, sessions, information_activities, "
+            "information_activities_approx, participants, trainings, members_trained, victims, ngo_partners, "
+            "source, status_inferred) VALUES (?, 'Summary', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [sid, row_no, sessions, information_activities, approx, participants, trainings,
-             members_trained, victims, ngo_partners])
+             members_trained, victims, ngo_partners, source, status_inferred])
 
 
 ACT = ("date", "end_date", "type", "target_group", "participants", "campaign", "description", "count",
