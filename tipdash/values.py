@@ -52,3 +52,12 @@ def clean_text(value: Any) -> str:
 def to_timestamp(value: Any) -> pd.Timestamp | None:
     """A pandas Timestamp, None when missing."""
     return None if is_missing(value) else pd.Timestamp(value)
+
+
+def text_hash(value: Any) -> str:
+    """The key of a free text in the translations table: SHA-256 of its NFC form with white
+    space collapsed (so the text as imported and as shown find the same row)."""
+    import hashlib
+    import unicodedata
+
+    return hashlib.sha256(unicodedata.normalize("NFC", clean_text(value)).encode("utf-8")).hexdigest()

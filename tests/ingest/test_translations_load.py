@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from tipdash import ingest, store
 from tipdash.ingest import translations
+from tipdash.values import text_hash
 
 HEADER = "source_lang,source_text,lang,text,origin,note\n"
 
@@ -13,7 +14,7 @@ def test_init_loads_every_translation_row(tmp_db):
     s = store.Store(tmp_db)
     assert s.scalar("SELECT count(*) FROM translations") == 100
     row = s.query("SELECT text, origin FROM translations WHERE source_hash = $h AND lang = 'ro'",
-                  {"h": translations.text_hash("Fighting TIP Week")})
+                  {"h": text_hash("Fighting TIP Week")})
     assert row.values.tolist() == [["Săptămâna de luptă împotriva traficului de ființe umane", "registered_name"]]
     assert any("translations, 100 rows" in str(f) for f in report.files)
 

@@ -9,14 +9,13 @@ organisation's name, a conclusion …) in one more language, with its origin:
   "(text in <language>, as in the source)".
 
 Header: ``source_lang,source_text,lang,text,origin,note`` (UTF-8). ``source_text`` is the text as
-the data holds it; rows are looked up by its SHA-256 (``source_hash``). ``tipdash init`` loads every
-file of data/translations/ after the seed, replacing the table in one atomic write; a file with an
-error loads nothing and says where (file, row, column, value, why).
+the data holds it; rows are looked up by its SHA-256 (``source_hash``: :func:`tipdash.values.text_hash`).
+``tipdash init`` loads every file of data/translations/ after the seed, replacing the table in one
+atomic write; a file with an error loads nothing and says where (file, row, column, value, why).
 """
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import unicodedata
 from pathlib import Path
@@ -24,16 +23,12 @@ from pathlib import Path
 from tipdash import store
 from tipdash.ingest.results import FileResult, ImportReport
 from tipdash.ingest.sheet import Problem
+from tipdash.values import text_hash
 
 TRANSLATIONS_DIR = store.ROOT / "data" / "translations"
 HEADER = ["source_lang", "source_text", "lang", "text", "origin", "note"]
 LANGS = ("ro", "en", "ru")
 ORIGINS = ("unofficial_translation", "registered_name", "as_in_source")
-
-
-def text_hash(text: str) -> str:
-    """The key of a source text: SHA-256 of its NFC form, stripped."""
-    return hashlib.sha256(unicodedata.normalize("NFC", str(text).strip()).encode("utf-8")).hexdigest()
 
 
 def read(name: str, data: bytes) -> tuple[list[tuple], list[Problem]]:
