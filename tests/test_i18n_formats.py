@@ -105,9 +105,9 @@ def test_percentages_per_language():
 
 def test_dates_and_month_periods_from_cldr():
     assert formats.day(pd.Timestamp("2022-10-17"), "ro") == "17 octombrie 2022"
-    assert formats.day(pd.Timestamp("2022-10-17"), "ru") == "17 октября 2022"
+    assert formats.day(pd.Timestamp("2022-10-17"), "ru") == "17 октября 2022 г."
     assert formats.period("2022-07-01", "2022-10-31", "ro", precision="month") == "iulie–octombrie 2022"
-    assert formats.period("2022-07-01", "2022-10-31", "ru", precision="month") == "июль–октябрь 2022"
+    assert formats.period("2022-07-01", "2022-10-31", "ru", precision="month") == "июль–октябрь 2022 г."
     assert formats.period("2022-07-01", "2022-10-31", "en", precision="day") == "1 July – 31 October 2022"
     assert formats.period("2022-12-01", "2023-01-31", "en", precision="month") == "December 2022 – January 2023"
     assert formats.iso_month(pd.Timestamp("2022-07-01")) == "2022-07"

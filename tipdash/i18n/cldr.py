@@ -44,9 +44,15 @@ def percent(share: float, lang: str) -> str:
     return bnumbers.format_percent(share, locale=locale(lang))
 
 
+#: what follows a year in a date or period (Russian "2022 г.", as CLDR's long date writes it)
+YEAR_SUFFIX = {"ru": " г."}
+
+
 def date_long(d, lang: str, with_year: bool = True) -> str:
-    """17 octombrie 2022 / 17 October 2022 / 17 октября 2022 (the day-month form of the month)."""
-    return bdates.format_date(d, "d MMMM y" if with_year else "d MMMM", locale=locale(lang))
+    """17 octombrie 2022 / 17 October 2022 / 17 октября 2022 г. (the day-month form of the month)."""
+    if not with_year:
+        return bdates.format_date(d, "d MMMM", locale=locale(lang))
+    return bdates.format_date(d, "d MMMM y", locale=locale(lang)) + YEAR_SUFFIX.get(lang, "")
 
 
 def month_name(month: int, lang: str) -> str:

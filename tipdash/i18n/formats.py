@@ -102,11 +102,12 @@ def _month(d, lang: str) -> str:
 
 def month_period(s, e, lang: str) -> str:
     """A period known to the month: "July–October 2022", "octombrie 2022", "декабрь 2022 – январь 2023"."""
+    y = cldr.YEAR_SUFFIX.get(lang, "")
     if (s.year, s.month) == (e.year, e.month):
-        return f"{_month(s, lang)} {s.year}"
+        return f"{_month(s, lang)} {s.year}{y}"
     if s.year == e.year:
-        return f"{_month(s, lang)}–{_month(e, lang)} {s.year}"
-    return f"{_month(s, lang)} {s.year} – {_month(e, lang)} {e.year}"
+        return f"{_month(s, lang)}–{_month(e, lang)} {s.year}{y}"
+    return f"{_month(s, lang)} {s.year}{y} – {_month(e, lang)} {e.year}{y}"
 
 
 def period(start, end, lang: str, precision: str | None = None) -> str:

@@ -70,13 +70,14 @@ def challenges(store: Store, year: int, units=None) -> pd.DataFrame:
 
 def conclusions(store: Store, year: int) -> pd.DataFrame:
     """The compilers' own conclusions (format A sheet Conclusions), in their order: unit_code, year,
-    text, source_lang. For 2022, the State Chancellery's five, at national level."""
-    return _rows(store, "conclusions", "x.text", year, None, "x.row_no")
+    text, prepared_by, source_lang. For 2022, the State Chancellery's five, at national level."""
+    return _rows(store, "conclusions", "x.text, cur.prepared_by", year, None, "x.row_no")
 
 
 def context(store: Store, year: int) -> pd.DataFrame:
-    """The context the reports give (format A sheet Context): unit_code, year, text, source_lang."""
-    return _rows(store, "context", "x.text", year, None, "x.row_no")
+    """The context the reports give (format A sheet Context): unit_code, year, text, prepared_by,
+    source_lang."""
+    return _rows(store, "context", "x.text, cur.prepared_by", year, None, "x.row_no")
 
 
 def translations(store: Store) -> pd.DataFrame:

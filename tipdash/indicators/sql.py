@@ -28,7 +28,7 @@ _INFO = ", ".join(f"'{t}'" for t in INFO_TYPES)
 CUR = """
 cur AS (
     SELECT s.submission_id, s.unit_code, s.year, s.format, s.reported, i.file_name,
-           coalesce(s.source_lang, 'ro') AS source_lang
+           coalesce(s.source_lang, 'ro') AS source_lang, s.prepared_by
     FROM submissions s JOIN imports i ON i.import_id = s.import_id
     WHERE s.status = 'current' AND s.year BETWEEN $y0 AND $y1),
 present AS (

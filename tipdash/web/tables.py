@@ -10,7 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from tipdash import exports, privacy
+from tipdash.i18n import content
 from tipdash.values import is_missing
+from tipdash.web.cache import translations
 from tipdash.web.state import lang, t
 
 NA_MARK = "—"
@@ -34,7 +36,10 @@ def _display(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
         if pd.api.types.is_datetime64_any_dtype(s.dtype):
             known = s.dropna()
             if len(known) == 0 or (known == known.dt.normalize()).all():
-                out[col] = [None if is_missing(v) else v.date() for v in s.tolist()]
+                # the grid prints a missing date as "None": a column with blanks is text with "—"
+                out[col] = [v.date() for v in s.tolist()] if len(known) == len(s) else pd.Series(
+                    [NA_MARK if is_missing(v) else v.date().isoformat() for v in s.tolist()], index=out.index,
+                    dtype=object)
             continue
         values = s.tolist()
         known = [v for v in values if not is_missing(v)]
@@ -73,7 +78,9 @@ def download_buttons(df: pd.DataFrame, view: str, *, year: Any = None, filters: 
 def table(df: pd.DataFrame, view: str, *, year: Any = None, filters: Mapping[str, Any] | None = None,
           source: str | None = None, key: str | None = None, height: Any = "auto",
           column_config: Mapping[str, Any] | None = None) -> pd.DataFrame:
-    """Show ``df`` localised, with Download CSV / Excel of the same rows; returns what is shown."""
+    """Show ``df`` localised (free text in the reader's language with its origin marker), with
+    Download CSV / Excel of the same rows; returns what is shown."""
+    df = content.localise_texts(df, lang(), translations())
     shown = exports.localise(df, lang())
     frame, config = _display(shown)
     config.update(column_config or {})
