@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from tipdash import exports, privacy
+from tipdash import exports, i18n, privacy
+from tipdash.i18n import formats
 from tipdash.i18n import content
 from tipdash.values import is_missing
 from tipdash.web.cache import translations
@@ -94,3 +95,18 @@ def protected_units(df: pd.DataFrame, national_total: Any = None, col: str = "vi
         return df
     total = None if is_missing(national_total) or isinstance(national_total, str) else int(national_total)
     return privacy.protect_units(df, col, national_total=total)
+
+
+def sort_units(codes) -> list[str]:
+    """Unit codes in the alphabetical order of their names in the session's language."""
+    lg = lang()
+    return sorted(codes, key=lambda c: formats.collation_key(i18n.unit_name(c, lg), lg))
+
+
+def sort_by_unit(df: pd.DataFrame, col: str = "code") -> pd.DataFrame:
+    """Rows in the alphabetical order of their unit's name in the session's language."""
+    if col not in df.columns or not len(df):
+        return df.reset_index(drop=True)
+    order = {c: i for i, c in enumerate(sort_units(df[col].dropna().unique()))}
+    return df.iloc[sorted(range(len(df)), key=lambda i: order.get(df[col].iloc[i], len(order)))].reset_index(
+        drop=True)
