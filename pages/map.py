@@ -22,7 +22,7 @@ counts = uy["reporting_status"].value_counts()
 reported = int(len(uy) - counts.get("not_reported", 0))
 # the headline figures: the challenges-and-needs list is not a statistic, so it is not one of them
 keys = ["sessions", "information_activities", "trainings", "members_trained", "victims", "ngo_partners"]
-cols = [c for _ in range(2) for c in st.columns(4)]
+cols = [*st.columns(4), *st.columns(3)]  # the second row's long labels get a third of the width each
 cols[0].metric(web.t("page.map.metric.reported"), web.t("page.common.n_of_m", n=reported, m=len(uy)))
 for col, key in zip(cols[1:], keys):
     row = web.national_row(f.year, key)

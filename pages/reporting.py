@@ -53,8 +53,8 @@ if len(long):
 else:
     st.caption(web.t("page.reporting.streaks_none", start=first, end=f.year))
 streaks = streaks[(streaks["years_not_reported"] > 0) | (streaks["years_without_meeting"] > 0)]
-streaks = streaks.sort_values(["years_not_reported", "years_without_meeting", "code"],
-                              ascending=[False, False, True])
+streaks = web.sort_by_unit(streaks).sort_values(["years_not_reported", "years_without_meeting"],
+                                                ascending=[False, False], kind="stable")
 web.table(streaks.reset_index(drop=True), "reporting_streaks", year=(first, f.year),
          filters={"years": f"{first}-{f.year}"}, key="rep_streaks")
 
