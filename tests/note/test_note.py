@@ -394,3 +394,61 @@ def test_free_text_of_another_language_is_marked_as_the_source_wrote_it(db2023):
         in text
     text = note.render(store.Store(db2023), 2023, fmt="md", lang="en").decode("utf-8")
     assert "(text in" not in text and "unofficial translation" not in text
+
+
+# ------------------------------------------------------------------------------ what the note may claim
+
+CONCLUSIONS_HEADINGS = {
+    "en": ("### Conclusions stated in the source (State Chancellery, Directorate of human rights and cooperation "
+           "with civil society)", "### Figures computed by tipdash"),
+    "ro": ("### Concluziile formulate în sursă (Cancelaria de Stat, Direcția drepturile omului și cooperare cu "
+           "societatea civilă)", "### Cifre calculate de tipdash"),
+    "ru": ("### Выводы, сформулированные в источнике (Государственная канцелярия, Управление по правам человека и "
+           "сотрудничеству с гражданским обществом; неофициальный перевод)", "### Показатели, рассчитанные tipdash"),
+}
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_the_two_conclusions_sections(md, lang):
+    """The State Chancellery's five conclusions under their own heading, then tipdash's computed
+    observations under a heading that says so; no completeness figure, no challenges count (C2, M5, M6)."""
+    text = md[lang]
+    stated, computed = CONCLUSIONS_HEADINGS[lang]
+    assert text.index(stated) < text.index(computed) < text.index("## " + i18n.t("note.h.annex", lang))
+    block = text[text.index(stated):text.index(computed)]
+    bullets = [line for line in block.splitlines() if line.startswith("- ")]
+    assert len(bullets) == 5
+    first = {"en": "- A comprehensive analysis of the situation at the local level",
+             "ro": "- O analiză cuprinzătoare a situației la nivel local",
+             "ru": "- Всесторонний анализ ситуации на местном уровне"}[lang]
+    assert bullets[0].startswith(first)
+    if lang != "en":
+        assert i18n.t("content.unofficial", lang) + ":" in block            # said once, in the lead
+    computed_block = text[text.index(computed):text.index("## " + i18n.t("note.h.annex", lang))]
+    assert i18n.t("note.computed.lead", lang) in computed_block
+    assert i18n.t("note.concl.completeness_na", lang, year=2022) in computed_block
+    for wrong in ("14%", "14\u00a0%", "0 of 28", "0 din 28", "0 из 28", "(section IV)", "(secțiunea IV)",
+                  "(раздел IV)"):
+        assert wrong not in text, wrong
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_no_target_group_breakdown_and_the_context_is_kept(md, lang):
+    """The ~500 activities have no target group in the source: no "by target group" list (M3);
+    the introduction keeps the note's context (Action Plan 2021-2022, Strategy 2018-2023)."""
+    text = md[lang]
+    assert i18n.t("note.target.lead", lang) not in text
+    assert i18n.vocab_label("target_group", "general_public", lang) + ":" not in text
+    intro = text[:text.index("## I.")]
+    assert "2021-2022" in intro and "2018-2023" in intro
+    assert i18n.t("note.intro.context_lead", lang, source="")[:12] in intro
+
+
+def test_the_seed_has_no_invented_target_group_or_days(st):
+    from tipdash import indicators
+
+    acts = indicators.activities(st, 2022, 2022)
+    assert acts["target_group"].isna().all() and acts["description"].str.contains("students").all()
+    per = indicators.periods(st, 2022, 2022)
+    trainings = per[per["kind"] == "training"]
+    assert (trainings[["start_date_precision", "end_date_precision"]] == "month").all().all()

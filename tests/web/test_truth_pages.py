@@ -121,3 +121,13 @@ def test_month_periods_in_the_download(db):  # noqa: F811
     assert campaign[[start, end]].values.tolist() == [["2022-10-17", "2022-10-23"]]
     assert "2022-07-01" not in data.decode("utf-8-sig") and "2022-10-31" not in data.decode("utf-8-sig")
     assert "(traducere neoficială)" in data.decode("utf-8-sig")
+
+
+def test_a_missing_date_shows_as_a_dash_not_none(db):  # noqa: F811
+    """The grid printed a blank date as "None" (UX review): it shows "—" (not reported)."""
+    at = run("map", "ru", year="2021")
+    at.selectbox(key="profile_unit").set_value("MD-CA").run()
+    acts = next(f for f in frames(at) if i18n.column_label("end_date", "ru") in f.columns
+                and i18n.column_label("type", "ru") in f.columns)
+    ends = acts[i18n.column_label("end_date", "ru")].tolist()
+    assert "—" in ends and None not in ends and "None" not in [str(e) for e in ends]
