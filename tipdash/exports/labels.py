@@ -126,6 +126,8 @@ def _percentages(out: pd.DataFrame, lang: str) -> pd.DataFrame:
     for col, why in PERCENT_COLUMNS.items():
         if col not in out.columns or pd.api.types.is_object_dtype(out[col].dtype):
             continue
+        if col == "share" and why not in out.columns:   # only the completeness frame's share
+            continue
         reasons = out[why].tolist() if why in out.columns else [None] * len(out)
         out[col] = pd.Series(
             [i18n.t(f"vocab.completeness_na.{r}", lang) if not is_missing(r) else
