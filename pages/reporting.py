@@ -21,7 +21,8 @@ if not inferred:
 no_sess = status[status["reporting_status"] == "reported_no_sessions"][["code", "sessions", "file_name"]]
 met = status[status["reporting_status"] == "met"]
 
-c1, c2, c3, c4 = st.columns(4)
+c1, c2 = st.columns(2)   # two per row: room for "did not provide relevant information" in every language
+c3, c4 = st.columns(2)
 c1.metric(web.t("page.reporting.units"), len(uy))
 c2.metric(web.t("page.reporting.metric_not_reported"), len(not_rep))
 c3.metric(web.t("page.reporting.metric_no_sessions"), len(no_sess))
