@@ -1,4 +1,5 @@
-"""Import commission reports (format A) and summaries (format B) into the database.
+"""Import commission reports (format A), summaries (format B) and national series (format C, with
+their sources file: ``series``, ``series_link``) into the database.
 
 One call = one batch: every file is read (`ingest.read`) and validated (`ingest.validate`)
 first; then the batch is written in ONE `store.write()` (one atomic publish):
@@ -30,9 +31,13 @@ from tipdash.ingest.limits import MAX_BYTES
 from tipdash.ingest.results import BatchFile, FileResult, ImportReport, unchanged
 from tipdash.ingest.sheet import Problem, Submission
 from tipdash.ingest.validate import parse
-from tipdash.ingest.writes import current_submissions, plan, write_batch
+from tipdash.ingest.series_link import link_batch, sources_results
+from tipdash.ingest.writes import current_submissions, key, plan, write_batch
 
 SEED_DIR = store.ROOT / "data" / "seed"
+#: the national statistical series (format C) that ``init`` loads with the seed
+NATIONAL_FILES = (store.ROOT / "data" / "national" / "national_series.csv",
+                  store.ROOT / "data" / "national" / "sources.csv")
 SUPPORTED = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
 
@@ -107,20 +112,37 @@ def import_bytes(files: Sequence[tuple[str, bytes]], db=None, *, dry_run: bool =
 
 
 def init_db(db=None, *, force: bool = False) -> ImportReport:
-    """Build the database from data/seed/ (every supported file, sorted), as user "init", then
-    load the free text's translations (data/translations/, :mod:`tipdash.ingest.translations`).
+    """Build the database from data/seed/ (every supported file, sorted) and the national series
+    of data/national/, as user "init", then load the free text's translations (data/translations/,
+    :mod:`tipdash.ingest.translations`).
 
-    An existing database is left alone unless `force`; with `force` its contents are replaced
-    by the seed in one atomic write (so a failure keeps the old database).
+    An existing database is left alone unless `force` -- except that one into which no national
+    series was ever imported gets the shipped one (a reverted series stays reverted); with `force`
+    its contents are replaced by the seed in one atomic write (so a failure keeps the old database).
     """
     target = store.db_path(db)
+    national = [p for p in NATIONAL_FILES if p.exists()]
     if target.exists() and not force:
-        return ImportReport(files=[FileResult(str(target), "unchanged",
-                                              message="the database exists; use --force to rebuild it")])
+        exists = FileResult(str(target), "unchanged", message="the database exists; use --force to rebuild it")
+        if not national or _has_series(target):
+            return ImportReport(files=[exists])
+        report = _run([_read(p.name, p.read_bytes()) for p in national], target, dry_run=False, strict=True,
+                      user="init")
+        report.files.insert(0, exists)
+        return report
     seed = sorted(p for p in SEED_DIR.iterdir() if p.suffix.lower() in SUPPORTED)
-    files = [_read(p.name, p.read_bytes()) for p in seed]
+    files = [_read(p.name, p.read_bytes()) for p in [*seed, *national]]
     report = _run(files, target, dry_run=False, strict=True, user="init", wipe=target.exists())
     return translations.load(target, report=report) if report.ok else report
+
+
+def _has_series(target: Path) -> bool:
+    """Whether a national series (format C) was ever imported into the database."""
+    reader = store.Store(target)
+    try:
+        return bool(reader.scalar("SELECT count(*) FROM imports WHERE format = 'series'"))
+    finally:
+        reader.close()
 
 
 def _expand(paths: Iterable[str | os.PathLike]) -> list[Path]:
@@ -138,15 +160,14 @@ def _expand(paths: Iterable[str | os.PathLike]) -> list[Path]:
 
 def _cross_file_checks(files: list[BatchFile]) -> None:
     """A unit-year may appear in one file of a batch only: later files holding it are rejected."""
-    first: dict[tuple[str, int], tuple[BatchFile, Submission]] = {}
+    first: dict[tuple, tuple[BatchFile, Submission]] = {}
     for f in files:
         if f.errors or not f.parsed:
             continue
         clash = []
         for sub in f.parsed.submissions:
-            key = (sub.unit_code, sub.year)
-            if key in first:
-                clash.append((sub, *first[key]))
+            if key(sub) in first:
+                clash.append((sub, *first[key(sub)]))
         for sub, other, osub in clash:
             f.problems.append(Problem(
                 f.name, sub.sheet, sub.row_no, "Unit" if f.parsed.format == "report" else "unit", sub.unit_label,
@@ -154,16 +175,18 @@ def _cross_file_checks(files: list[BatchFile]) -> None:
                 f"in this batch; import one file per unit and year"))
         if not clash:
             for sub in f.parsed.submissions:
-                first[(sub.unit_code, sub.year)] = (f, sub)
+                first[key(sub)] = (f, sub)
 
 
 def _run(files: list[BatchFile], db, *, dry_run: bool, strict: bool, user: str | None,
          wipe: bool = False) -> ImportReport:
     user = user or _default_user()
     report = ImportReport(dry_run=dry_run)
+    target = store.db_path(db)
+    link_batch(files, target)                       # format C: each series submission's source row
     _cross_file_checks(files)
     any_error = any(f.errors for f in files)
-    valid = [f for f in files if not f.errors and f.parsed]
+    valid = [f for f in files if not f.errors and f.parsed and f.parsed.format != "sources"]
     results: dict[int, FileResult] = {}
     for f in files:
         report.problems.extend(f.problems)
@@ -177,7 +200,6 @@ def _run(files: list[BatchFile], db, *, dry_run: bool, strict: bool, user: str |
                                         message="not imported: the batch is strict and another file has errors")
         valid = []
 
-    target = store.db_path(db)
     if valid and not wipe and (dry_run or target.exists()):
         # a snapshot of the published database: what would change?
         snapshot = _snapshot_plans(target, valid)
@@ -197,6 +219,7 @@ def _run(files: list[BatchFile], db, *, dry_run: bool, strict: bool, user: str |
         valid = []
     if valid and not dry_run:
         write_batch(target, valid, user, report, results, wipe=wipe)
+    sources_results(files, results)
     report.files = [results[id(f)] for f in files]
     return report
 

@@ -23,8 +23,11 @@ class FileResult:
         text = f"{self.file}: {self.status}"
         if self.format == "translations":
             return text + f": translations, {self.rows} rows" + (f" ({self.message})" if self.message else "")
+        if self.format == "sources":               # format C's sources file: no submissions of its own
+            return text + (f" ({self.message})" if self.message else "")
         if self.status in ("imported", "valid"):
-            what = {"report": "commission report", "summary": "summary"}.get(self.format or "", "file")
+            what = {"report": "commission report", "summary": "summary", "series": "national series",
+                    "sources": "sources"}.get(self.format or "", "file")
             text += (f" as import {self.import_id}" if self.import_id else " (dry run)") + \
                 f": {what}, {self.submissions} submission{'s' * (self.submissions != 1)}, {self.rows} rows"
             if self.superseded:

@@ -1,4 +1,4 @@
-"""Validation of the two input formats (docs/FORMATS.md) into rows ready for the database.
+"""Validation of the input formats (docs/FORMATS.md) into rows ready for the database.
 
 `parse(file, workbook, merged=...)` turns the raw sheets of one file (from `tipdash.ingest.read`)
 into a `Parsed`: the submissions it holds (one per unit-year, each with its fact rows) and the
@@ -6,11 +6,13 @@ problems found, each located by file, sheet, 1-based spreadsheet row and column 
 written in the file, else the column letter). Nothing here touches the database.
 
 The pieces: `cells` reads single values, `sheet` holds the result types and the machinery both
-formats share, `report` checks format A and `summary` format B. This module picks the format.
+formats share, `report` checks format A, `summary` format B and `series` format C (CSV only). This module picks
+the format.
 """
 from __future__ import annotations
 
 from tipdash import vocab
+from tipdash.ingest import series
 from tipdash.ingest.report import _parse_report
 from tipdash.ingest.sheet import FACT_SHEETS, MergedFn, Parsed, _blank_row, _Ctx, _header_row
 from tipdash.ingest.summary import _parse_summary
@@ -28,6 +30,9 @@ def parse(file: str, sheets: dict[str, list[list]], kind: str, merged: MergedFn 
         keys.setdefault(vocab.sheet_key(name), []).append(name)
     if kind == "csv":
         name = next(iter(nonblank))
+        fmt = series.detect(sheets[name])              # format C: national series or its sources
+        if fmt:
+            return series.parse(file, fmt, name, sheets[name])
         return Parsed(file, "summary", _parse_summary(ctx, name, sheets[name], merged), ctx.problems)
     if "summary" in keys and "commission" in keys:
         ctx.error(None, None, None, None,

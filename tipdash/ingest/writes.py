@@ -1,5 +1,6 @@
 """Writing a validated batch: ONE ``store.write()`` (one atomic publish) for all its files, each
-submission superseding the current one of its unit-year, fact rows inserted in bulk."""
+submission superseding the current one of its unit-year (format C: of its year and source, see
+``key``), fact rows inserted in bulk."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -36,17 +37,29 @@ def write_batch(target: Path, valid: list[BatchFile], user: str, report: ImportR
                                         message="the database is busy")
 
 
-def current_submissions(query: Query, subs: list[Submission]) -> dict[tuple[str, int], tuple[int, str, int]]:
-    """(unit, year) -> (current submission id, its file's sha256, its import id)."""
+def key(sub: Submission) -> tuple[str, int, str | None]:
+    """What a submission supersedes: the current one of its unit, year and source (the source of
+    a national series, format C; None for formats A and B, which replace each other)."""
+    return sub.unit_code, sub.year, getattr(sub, "source", None)
+
+
+def current_submissions(query: Query, subs: list[Submission]) -> dict[tuple, tuple[int, str, int, str | None]]:
+    """(unit, year, source) -> (current submission id, its file's sha256, its import id, its digest)."""
     if not subs:
         return {}
     years = sorted({s.year for s in subs})
-    wanted = {(s.unit_code, s.year) for s in subs}
+    wanted = {key(s) for s in subs}
     rows = query(                          # a few dozen current submissions per year
-        "SELECT s.unit_code, s.year, s.submission_id, i.sha256, i.import_id FROM submissions s "
+        "SELECT s.unit_code, s.year, s.source, s.submission_id, i.sha256, i.import_id, s.digest FROM submissions s "
         "JOIN imports i USING (import_id) WHERE s.status = 'current' AND s.year BETWEEN ? AND ?",
         [years[0], years[-1]])
-    return {(u, y): (sid, sha, iid) for u, y, sid, sha, iid in rows if (u, y) in wanted}
+    return {(u, y, src): (sid, sha, iid, dig) for u, y, src, sid, sha, iid, dig in rows if (u, y, src) in wanted}
+
+
+def _same(sub: Submission, cur: tuple, sha256: str) -> bool:
+    """Already current: from a file with the same bytes, or (format C) with the same figures and source."""
+    dig = getattr(sub, "digest", None)
+    return cur[1] == sha256 if dig is None else cur[3] == dig
 
 
 def plan(f: BatchFile, current: dict) -> tuple[list[Submission], list[int], int | None]:
@@ -54,8 +67,8 @@ def plan(f: BatchFile, current: dict) -> tuple[list[Submission], list[int], int 
     the import that already holds this file."""
     todo, supersede, same = [], [], None
     for sub in f.parsed.submissions:
-        cur = current.get((sub.unit_code, sub.year))
-        if cur and cur[1] == f.sha256:
+        cur = current.get(key(sub))
+        if cur and _same(sub, cur, f.sha256):
             same = cur[2] if same is None else min(same, cur[2])
             continue
         todo.append(sub)
@@ -125,21 +138,21 @@ def _write_file(con, f: BatchFile, user: str, batches: dict[str, list[tuple]], c
                 [import_id, Path(f.name).name, f.sha256, f.size, f.parsed.format, now, user, _synthetic(f)])
     for sub in todo:
         sid = store.next_id(con)
-        old = current.get((sub.unit_code, sub.year))
+        old = current.get(key(sub))
         if old:
             con.execute("UPDATE submissions SET status = 'superseded', superseded_by = ?, changed_at = ? "
                         "WHERE submission_id = ?", [sid, now, old[0]])
         con.execute("INSERT INTO submissions (submission_id, import_id, unit_code, year, format, sheet, row_no, "
-                    "submitted_on, prepared_by, reported, sheets, status, changed_at, source_lang) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'current', ?, ?)",
+                    "submitted_on, prepared_by, reported, sheets, status, changed_at, source_lang, source, digest) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'current', ?, ?, ?, ?)",
                     [sid, import_id, sub.unit_code, sub.year, f.parsed.format, sub.sheet, sub.row_no,
                      sub.submitted_on, sub.prepared_by, sub.reported,
                      ",".join(sorted(sub.facts)) if f.parsed.format == "report" else None, now,
-                     sub.source_lang])
+                     sub.source_lang, getattr(sub, "source", None), getattr(sub, "digest", None)])
         for table, facts in sub.facts.items():
             batches[table].extend((sid, *r) for r in facts)
             facts.clear()                         # the batch holds them now; keep memory flat
-    units_years = ", ".join(f"{s.unit_code} {s.year}" for s in todo)
+    units_years = ", ".join(" ".join(str(x) for x in key(s) if x is not None) for s in todo)
     store.audit(con, user, "import",
                 f"import {import_id}: {Path(f.name).name} ({f.parsed.format}): {units_years}"
                 + (f"; superseded {', '.join(map(str, supersede))}" if supersede else ""), f.sha256)
