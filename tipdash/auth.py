@@ -42,7 +42,7 @@ PERMISSIONS = {
 
 # Pages (by file stem) and the permission they need.
 PAGE_PERMISSION = {
-    "map": "view_public", "timeline": "view_public", "victims": "view_public",
+    "map": "view_public", "trends": "view_public", "timeline": "view_public", "victims": "view_public",
     "reporting": "view_public", "about": "view_public", "import": "import", "audit": "audit",
 }
 

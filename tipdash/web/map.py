@@ -58,12 +58,15 @@ def _class_label(lo: float, hi: float) -> str:
     return s(lo) if lo == hi else f"{s(lo)}–{s(hi)}"
 
 
-def map_categories(df: pd.DataFrame, indicator: str, *, change: bool = False) -> pd.DataFrame:
+def map_categories(df: pd.DataFrame, indicator: str, *, change: bool = False,
+                   classes: list[tuple[float, float]] | None = None) -> pd.DataFrame:
     """One row per drawn unit: ``code, category, value_text, status_text``.
 
     ``df`` is ``unit_year`` (victims already protected) or ``change`` for ``change=True``.
     Categories: ``class_<i>`` (numbers > 0), zero, suppressed, not_given (reported, figure
-    blank), not_reported, left_bank; in change mode decrease/no_change/increase/not_comparable."""
+    blank), not_reported, left_bank; in change mode decrease/no_change/increase/not_comparable,
+    or, with ``classes`` (of the size of the change), ``dec_<i>``/no_change/``inc_<i>``.
+    ``classes`` given: those (e.g. fixed over all years of an animation), else from ``df``."""
     lg = lang()
     rows = []
     by_code = {r["code"]: r for r in df.to_dict("records")}
@@ -87,18 +90,21 @@ def map_categories(df: pd.DataFrame, indicator: str, *, change: bool = False) ->
         elif change:
             f = float(v)
             cat = "increase" if f > 0 else ("decrease" if f < 0 else "no_change")
+            if classes is not None and f != 0:
+                cat = f                                  # classified by size below
             rows.append((code, cat, f"{'+' if f > 0 else ''}{fmt_number(v)}", status_text))
         elif float(v) == 0:
             rows.append((code, "zero", "0", status_text))
         else:
             positives.append(float(v))
             rows.append((code, float(v), fmt_number(v, approx), status_text))
-    classes = _classes(positives)
+    classes = _classes(positives) if classes is None else classes
     out = []
     for code, cat, value_text, status_text in rows:
         if isinstance(cat, float):
-            idx = next(i for i, (lo, hi) in enumerate(classes) if cat <= hi)
-            cat = f"class_{idx}"
+            size = abs(cat)
+            idx = next((i for i, (lo, hi) in enumerate(classes) if size <= hi), len(classes) - 1)
+            cat = (("dec_" if cat < 0 else "inc_") if change else "class_") + str(idx)
         out.append({"code": code, "category": cat, "value_text": value_text, "status_text": status_text})
     res = pd.DataFrame(out)
     res.attrs["classes"] = classes
