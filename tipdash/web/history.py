@@ -238,3 +238,30 @@ def heat_legend(classes) -> str:
     parts = [t("page.history.legend.classes", classes=", ".join(_class_label(*c) for c in classes))] if classes else []
     parts += [t(f"page.history.legend.{s}") for s in ("zero", "suppressed", "not_given", "not_reported")]
     return " · ".join(parts)
+
+
+# ------------------------------------------------------------------------------ yearly totals (Timeline)
+
+def yearly_figure(df: pd.DataFrame, col: str, height: int = 260):
+    """Bars of one yearly total (``indicators.yearly_totals``); a year where no one gave the
+    figure is marked "not reported" at 0, an approximate total carries "around"."""
+    lg = lang()
+    label = i18n.indicator_label(col, lg)
+    approx = df.get(f"{col}_approx", pd.Series(False, index=df.index)).astype(bool)
+    known = df[col].notna()
+    texts = [fmt_number(v, bool(a)) for v, a in zip(df[col], approx)]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=df.loc[known, "year"], y=[float(v) for v in df.loc[known, col]],
+                         marker={"color": VALUE_FILL}, name=label, showlegend=False,
+                         text=[x for x, k in zip(texts, known) if k], textposition="outside", cliponaxis=False,
+                         hovertemplate="<b>%{x}</b><br>" + label + ": %{text}<extra></extra>"))
+    if (~known).any():
+        fill, line, _ = palette.style("not_reported", 1)
+        fig.add_trace(go.Scatter(x=df.loc[~known, "year"], y=[0] * int((~known).sum()), mode="markers",
+                                 marker={"symbol": "square", "size": 11, "color": fill, "line": {"color": line, "width": 1.5}},
+                                 name=t("common.not_reported"), cliponaxis=False,
+                                 hovertemplate="<b>%{x}</b><br>" + label + ": " + t("common.not_reported") + "<extra></extra>"))
+    _axes(fig, df["year"], height)
+    fig.update_yaxes(rangemode="tozero", tickformat="~d", title={"text": label, "font": {"size": 12}})
+    fig.update_layout(title={"text": label, "font": {"size": 14}, "x": 0.01}, margin={"l": 10, "r": 10, "t": 36, "b": 10})
+    return fig
