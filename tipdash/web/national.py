@@ -138,7 +138,8 @@ def commissions_column(year: int, series: pd.DataFrame) -> None:
     st.markdown(f"**{t('series.commissions_title', year=year)}**")
     if year in available_years():
         row = national_row(year, "victims")                    # protected
-        st.metric(t("series.commissions_metric"), fmt_number(row.get("total")))
+        st.metric(i18n.indicator_label("victims", lang()), fmt_number(row.get("total")),
+                  help=t("series.commissions_metric"))
     else:
         st.info(t("series.no_commission_data", year=year))
     same = _same_year(series, year)
@@ -148,6 +149,16 @@ def commissions_column(year: int, series: pd.DataFrame) -> None:
     else:
         st.caption(t("series.no_national_data", year=year))
     st.caption(t("series.why_different"))
+
+
+def _compared_year(year: int, years: list[int]) -> int:
+    """The year marked on the charts and compared on the right: any year with national statistics
+    or commission data (it follows the sidebar's year whenever that one changes)."""
+    ss = st.session_state
+    if ss.get("_nat_sidebar_year") != year or ss.get("nat_year") not in years:
+        ss["nat_year"] = year if year in years else years[-1]
+        ss["_nat_sidebar_year"] = year
+    return st.select_slider(t("series.year"), options=years, key="nat_year")
 
 
 def national_section(year: int) -> None:
@@ -160,6 +171,7 @@ def national_section(year: int) -> None:
     first, last = min(FIRST_YEAR_SHOWN, int(series["year"].min())), int(series["year"].max())
     st.subheader(t("series.title", first=first, last=last))
     st.caption(t("series.what"))
+    year = _compared_year(year, sorted(set(series["year"].astype(int)) | set(available_years())))
     left, right = st.columns([3, 1])
     with left:
         view = st.segmented_control(t("series.view"), list(VIEWS), default="total", required=True, key="nat_view",
