@@ -36,7 +36,6 @@ st.caption(web.t("page.map.national_caption"))
 # --- the map: every year (slider, play), the ranking beside it, level or change -----------------
 base, frame = map_section.map_section(f.year, ind, f.units)
 change = base is not None
-national_victims = web.data("national", f.year).set_index("indicator").at["victims", "total"]
 
 # --- unit profile -------------------------------------------------------------------------
 codes = web.sort_units(web.commission_codes())
@@ -56,12 +55,8 @@ st.subheader(web.t("page.map.table_title_change", year=f.year, base=base) if cha
 cols_shown = ["code", "reporting_status", "status_inferred", *web.NUMERIC, "completeness", "completeness_na",
               "file_name"]
 if change:
-    extra = [f"{ind}_prev", f"{ind}_change"]
-    tbl = web.protected_units(frame, national_victims)
-    cols_shown = cols_shown[:2] + [ind, *extra] + [c for c in cols_shown[2:] if c != ind]
-else:
-    tbl = frame
-tbl = web.sort_by_unit(tbl[[c for c in cols_shown if c in tbl.columns]])
+    cols_shown = cols_shown[:2] + [ind, f"{ind}_prev", f"{ind}_change"] + [c for c in cols_shown[2:] if c != ind]
+tbl = web.sort_by_unit(frame[[c for c in cols_shown if c in frame.columns]])    # victims protected already
 if not tbl["status_inferred"].fillna(False).astype(bool).any():
     tbl = tbl.drop(columns=["status_inferred"])
 if change:   # the base year is a choice: say which year each column is, not "previous year"

@@ -28,10 +28,9 @@ st.subheader(web.t("page.timeline.summary", start=years[0], end=years[-1]))
 totals = web.data("yearly_totals", years[0], years[-1], units=f.units_arg)
 totals = totals[totals["year"].isin(years)].reset_index(drop=True)
 left, right = st.columns(2)
-with left:
-    web.chart(web_history.yearly_figure(totals, "sessions"), "tl_sum_sessions")
-with right:
-    web.chart(web_history.yearly_figure(totals, "information_activities"), "tl_sum_info")
+for col, ind in ((left, "sessions"), (right, "information_activities")):
+    with col:
+        web.chart(web_history.yearly_chart(ind, tuple(years), f.units), f"tl_sum_{ind}")
 st.caption(web.t("page.timeline.summary_caption"))
 with st.expander(web.t("page.common.data_table")):
     web.table(totals, "yearly_totals", year=(years[0], years[-1]), filters=f.export_filters("units"), key="tl_sum")

@@ -83,3 +83,18 @@ def translations() -> content.Translations:
     """The free text's translations (tipdash.i18n.content), once per published database."""
     s = get_store()
     return _translations(str(s.path), s.version)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _figure(builder: str, path: str, version: Any, lang: str, args: tuple):
+    module, func = builder.rsplit(".", 1)
+    return getattr(importlib.import_module(f"tipdash.{module}"), func)(*args)
+
+
+def figure(builder: str, lang: str, *args):
+    """``tipdash.<builder>(*args)`` -- a function that builds a plotly figure from cached data --
+    built once per published database and language, then shared read-only between sessions
+    (st.plotly_chart only reads a figure). Plotly's validation of a figure costs tens of ms a
+    run; the views across years would not keep to 250 ms without this."""
+    s = get_store()
+    return _figure(builder, str(s.path), s.version, lang, tuple(args))

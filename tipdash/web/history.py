@@ -14,7 +14,8 @@ from tipdash import i18n, privacy
 from tipdash.i18n.formats import collation_key
 from tipdash.values import is_missing
 from tipdash.web import palette
-from tipdash.web.cache import available_years, data
+from tipdash.web.cache import available_years, data, get_store
+from tipdash.web.cache import figure as cached_figure
 from tipdash.web.charts import chart
 from tipdash.web.map import CLASS_COLOURS, STATUS_STYLE, _class_label, _classes
 from tipdash.web.state import fmt_number, lang, t
@@ -26,7 +27,14 @@ MARK_SYMBOL = {"zero": "circle", "suppressed": "triangle-up", "not_given": "diam
 
 def history_frame(indicator: str) -> pd.DataFrame:
     """``unit_years`` over the commission years (victims protected), with each unit-year's
-    ``category``: value, zero, suppressed, not_given, not_reported (the map's statuses)."""
+    ``category``: value, zero, suppressed, not_given, not_reported (the map's statuses); computed
+    once per published database."""
+    s = get_store()
+    return _history_frame(str(s.path), s.version, indicator)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _history_frame(path: str, version, indicator: str) -> pd.DataFrame:
     years = available_years()
     if not years:
         return pd.DataFrame(columns=["code", "year", "reporting_status", indicator, "category"])
@@ -53,6 +61,15 @@ def _text(indicator: str, value, approx: bool) -> str:
     if is_missing(value):
         return t("common.not_reported")
     return fmt_number(value, approx and indicator == "information_activities")
+
+
+def unit_trend_chart(code: str, indicator: str):
+    """:func:`unit_trend_figure` from the cached history (built once: ``cache.figure``)."""
+    return unit_trend_figure(history_frame(indicator), code, indicator)
+
+
+def reporting_strip_chart(code: str):
+    return reporting_strip_figure(history_frame("sessions"), code)
 
 
 def unit_trend_figure(hist: pd.DataFrame, code: str, indicator: str):
@@ -123,15 +140,14 @@ def reporting_strip_figure(hist: pd.DataFrame, code: str):
 
 def unit_history(code: str, indicator: str) -> None:
     """The unit's chart of ``indicator`` over every year and its reporting strip."""
-    hist = history_frame(indicator)
-    if hist.empty:
+    if not available_years():
         return
-    title = t("page.history.unit_title", unit=i18n.unit_name(code, lang()),
-              indicator=i18n.indicator_label(indicator, lang()))
+    lg = lang()
+    title = t("page.history.unit_title", unit=i18n.unit_name(code, lg), indicator=i18n.indicator_label(indicator, lg))
     st.markdown(f"**{title}**")
-    chart(unit_trend_figure(hist, code, indicator), f"hist_trend_{code}")
+    chart(cached_figure("web.history.unit_trend_chart", lg, code, indicator), f"hist_trend_{code}")
     st.markdown(f"**{t('page.history.strip_title')}**")
-    chart(reporting_strip_figure(hist, code), f"hist_strip_{code}")
+    chart(cached_figure("web.history.reporting_strip_chart", lg, code), f"hist_strip_{code}")
     st.caption(t("page.history.strip_caption"))
     if indicator == "victims":
         st.caption(t("page.history.victims_caption", threshold=privacy.threshold(), label=privacy.label()))
@@ -177,6 +193,14 @@ def heat_frames(hist: pd.DataFrame, indicator: str, codes: list[str] | None = No
     return texts, download.astype(object), categories
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _heat_frames(path: str, version, lg: str, indicator: str, codes: tuple[str, ...]):
+    """:func:`heat_frames` once per database, language, indicator and unit filter."""
+    texts, download, cats = heat_frames(history_frame(indicator), indicator, list(codes) or None)
+    classes = cats.attrs["classes"]
+    return texts, download, cats.map(lambda c: _css(c, len(classes))), classes
+
+
 def sort_order(hist: pd.DataFrame, indicator: str, names: pd.Index, year: int) -> list[str]:
     """Unit names by the figure of ``year``, largest first; then suppressed, figure not given,
     did not report (each by name)."""
@@ -212,19 +236,19 @@ def heat_table(indicator: str, codes: list[str] | None = None, *, key: str = "he
     if hist.empty:
         st.info(t("page.common.no_data_import"))
         return
-    texts, download, cats = heat_frames(hist, indicator, codes)
+    s = get_store()
+    texts, download, css, classes = _heat_frames(str(s.path), s.version, lang(), indicator, tuple(codes or ()))
     lg = lang()            # captured: AppTest formats options outside the session
     by = st.selectbox(t("page.history.sort_by"), ["name", *reversed(texts.columns)], key=f"{key}_sort",
                       format_func=lambda c: i18n.t("page.history.sort_name", lg) if c == "name"
                       else i18n.t("page.history.sort_year", lg, year=c))
     if by != "name":
         order = sort_order(hist, indicator, texts.index, int(by))
-        texts, download, cats = (df.loc[order] for df in (texts, download, cats))
-    n = len(cats.attrs["classes"])
-    styler = texts.style.apply(lambda _: cats.map(lambda c: _css(c, n)), axis=None)
+        texts, download, css = (df.loc[order] for df in (texts, download, css))
+    styler = texts.style.apply(lambda _: css, axis=None)
     st.dataframe(styler, key=f"tbl_{key}", height=min(38 + 35 * len(texts), 1300),
                  column_config={c: st.column_config.TextColumn(alignment="right") for c in texts.columns})
-    legend = heat_legend(cats.attrs["classes"])
+    legend = heat_legend(classes)
     if indicator == "information_activities":
         legend += " · " + t("page.history.legend.approx", mark=APPROX_MARK)
     st.caption(legend)
@@ -241,6 +265,16 @@ def heat_legend(classes) -> str:
 
 
 # ------------------------------------------------------------------------------ yearly totals (Timeline)
+
+def yearly_chart(col: str, years: tuple[int, ...], units: tuple[str, ...]):
+    """:func:`yearly_figure` of the commission years (built once: ``cache.figure``)."""
+    return cached_figure("web.history.yearly_figure_of", lang(), col, years, units)
+
+
+def yearly_figure_of(col: str, years: tuple[int, ...], units: tuple[str, ...]):
+    df = data("yearly_totals", years[0], years[-1], units=list(units) or None)
+    return yearly_figure(df[df["year"].isin(years)].reset_index(drop=True), col)
+
 
 def yearly_figure(df: pd.DataFrame, col: str, height: int = 260):
     """Bars of one yearly total (``indicators.yearly_totals``); a year where no one gave the

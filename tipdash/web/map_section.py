@@ -27,6 +27,14 @@ def _figure(path: str, version: Any, lg: str, indicator: str, year: int, years: 
     return map_years.build(uy, indicator, year, list(years), base_year=base_year, highlight=highlight)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _protected(path: str, version: Any, year: int, base_year: int | None) -> pd.DataFrame:
+    """The year's units (with ``_prev``/``_change`` against the base year in change mode), victim
+    figures protected: once per database and view (the suppression costs tens of ms a run)."""
+    frame = data("unit_year", year) if base_year is None else data("change_between", year, base_year)
+    return protected_units(frame, data("national", year).set_index("indicator").at["victims", "total"])
+
+
 def _base_year(year: int, years: list[int]) -> int | None:
     """The base-year selector of the change mode (default: the previous year, else the nearest)."""
     others = [y for y in years if y != year]
@@ -53,7 +61,7 @@ def _on_select() -> None:
 
 def map_section(year: int, indicator: str, units: tuple[str, ...]) -> tuple[int | None, pd.DataFrame]:
     """Draw the mode switch, the map with its ranking and the captions; return (the base year in
-    change mode or None, the frame for the table under the map)."""
+    change mode or None, the frame for the table under the map, victims already protected)."""
     lg = lang()
     years = available_years()
     mode = st.segmented_control(t("page.map.mode"), ["level", "change"], default="level", required=True,
@@ -70,10 +78,9 @@ def map_section(year: int, indicator: str, units: tuple[str, ...]) -> tuple[int 
                     config={"displaylogo": False, "scrollZoom": True})
     hints = [t("page.map.click_hint")] + ([t("page.map.slider_hint")] if len(years) > 1 else [])
     st.caption(" ".join(hints))
+    frame = _protected(str(s.path), s.version, year, base)
     if base is not None:
-        return base, data("change_between", year, base)
-    uy = data("unit_year", year)
-    frame = protected_units(uy, data("national", year).set_index("indicator").at["victims", "total"])
+        return base, frame
     if not frame[indicator].map(lambda v: not is_missing(v)).any():
         nat = national_row(year, indicator)
         if not is_missing(nat.get("total")):

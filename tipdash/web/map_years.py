@@ -86,8 +86,8 @@ def _frame_traces(cats: pd.DataFrame, values: dict, index: dict, n: int, highlig
     names = [i18n.unit_name(c, lg) for c in cats["code"]]
     styles = [palette.style(c, n) for c in cats["category"]]
     opacity = [1.0 if not highlight or c in highlight else 0.35 for c in cats["code"]]
-    choro = {"z": [index[c] for c in cats["category"]],
-             "customdata": [list(x) for x in zip(names, cats["value_text"], cats["status_text"])],
+    choro = {"z": [index[c] for c in cats["category"]],                  # names: the trace's fixed text
+             "customdata": [list(x) for x in zip(cats["value_text"], cats["status_text"])],
              "marker": {"line": {"color": [s[1] for s in styles], "width": [s[2] for s in styles]},
                         "opacity": opacity}}
     rows = [(r, values.get(r["code"], 0.0), name, s) for r, name, s in zip(cats.to_dict("records"), names, styles)
@@ -95,7 +95,7 @@ def _frame_traces(cats: pd.DataFrame, values: dict, index: dict, n: int, highlig
     rows.sort(key=lambda x: _rank_key(x[0], x[1], x[2]))
     bar = {"x": [v if RANK_LAST.get(r["category"], 0) == 0 else 0 for r, v, _, _ in rows],
            "y": [name for _, _, name, _ in rows], "text": [r["value_text"] for r, _, _, _ in rows],
-           "customdata": [[r["code"], name, r["value_text"], r["status_text"]] for r, _, name, _ in rows],
+           "customdata": [[r["code"]] for r, _, _, _ in rows],             # the map's hover says the status
            "marker": {"color": [s[0] for _, _, _, s in rows], "line": {"color": [s[1] for *_, s in rows],
                                                                          "width": [s[2] for *_, s in rows]}}}
     return choro, bar
@@ -110,10 +110,12 @@ def _colorscale(order: list[str], n: int) -> list:
     return scale or [[0, "#ffffff"], [1, "#ffffff"]]
 
 
-def _hover(indicator_label: str, first: int) -> str:
-    i = first
-    return (f"<b>%{{customdata[{i}]}}</b><br>{indicator_label}: %{{customdata[{i + 1}]}}"
-            f"<br>%{{customdata[{i + 2}]}}<extra></extra>")
+def _hover(indicator_label: str, ranking: bool) -> str:
+    """Map: name (fixed text), figure, status; ranking: name (y) and figure (its text). Frames carry
+    only what changes: 20 years of names and statuses would make the figure twice as heavy."""
+    if ranking:
+        return f"<b>%{{y}}</b><br>{indicator_label}: %{{text}}<extra></extra>"
+    return f"<b>%{{text}}</b><br>{indicator_label}: %{{customdata[0]}}<br>%{{customdata[1]}}<extra></extra>"
 
 
 def _title(indicator_label: str, year: int, base_year: int | None) -> str:
@@ -123,7 +125,8 @@ def _title(indicator_label: str, year: int, base_year: int | None) -> str:
 
 
 def _title_layout(text: str) -> dict:
-    return {"text": text, "x": 0.01, "y": 0.99, "font": {"size": 16, "weight": "bold"}}
+    """Bold in every frame (an animation frame replaces the title, and its weight with it)."""
+    return {"text": f"<b>{text}</b>", "x": 0.01, "y": 0.99, "font": {"size": 16}}
 
 
 def _controls(years: list[int], year: int) -> dict:
@@ -162,10 +165,11 @@ def spec(cats_by_year: dict[int, pd.DataFrame], values_by_year: dict[int, dict],
     traces = [
         {"type": "choroplethmap", "geojson": geo.load_geojson(), "featureidkey": geo.FEATURE_ID_KEY,
          "locations": cats_by_year[year]["code"].tolist(), **choro, "colorscale": _colorscale(order, n),
+         "text": [i18n.unit_name(c, lg) for c in cats_by_year[year]["code"]], "hoverinfo": "text",
          "zmin": -0.5, "zmax": len(order) - 0.5, "showscale": False, "showlegend": False,
-         "hovertemplate": _hover(label, 0), "name": label, **same},
+         "hovertemplate": _hover(label, False), "name": label, **same},
         {"type": "bar", "orientation": "h", **bar, "textposition": "outside", "cliponaxis": False,
-         "showlegend": False, "textfont": {"size": 11}, "hovertemplate": _hover(label, 1), "name": label, **same}]
+         "showlegend": False, "textfont": {"size": 11}, "hovertemplate": _hover(label, True), "name": label, **same}]
     for cat, text in legend:                         # legend entries: empty bars with the category's style
         fill, line, width = palette.style(cat, n)
         traces.append({"type": "bar", "x": [None], "y": [None], "orientation": "h", "name": text, "showlegend": True,

@@ -17,6 +17,7 @@ from tipdash import series_vocab as sv
 from tipdash.values import is_missing
 from tipdash.web import palette
 from tipdash.web.cache import available_years, data, national_row
+from tipdash.web.cache import figure as cached_figure
 from tipdash.web.charts import chart
 from tipdash.web.map import CLASS_COLOURS
 from tipdash.web.state import fmt_number, lang, t
@@ -60,6 +61,12 @@ def _notes_text(note, lg: str) -> str:
     if is_missing(note) or not note:
         return ""
     return "; ".join(i18n.t_or(f"series.note.{c}", c, lg) for c in str(note).split(";"))
+
+
+def view_charts(view: str, year: int, first: int, last: int) -> list[go.Figure]:
+    """The charts of one view (built once per database and language: ``cache.figure``)."""
+    series = data("national_series")
+    return view_figures(series[VIEWS[view](series)], year, first, last)
 
 
 def view_figures(df: pd.DataFrame, year: int, first: int, last: int) -> list[go.Figure]:
@@ -177,7 +184,7 @@ def national_section(year: int) -> None:
         view = st.segmented_control(t("series.view"), list(VIEWS), default="total", required=True, key="nat_view",
                                     format_func=lambda v: i18n.t(f"series.view.{v}", lg))
         rows = series[VIEWS[view](series)]
-        for i, fig in enumerate(view_figures(rows, year, first, last)):
+        for i, fig in enumerate(cached_figure("web.national.view_charts", lg, view, year, first, last)):
             chart(fig, f"nat_{view}_{i}")
         for text in flags(rows):
             st.caption("⚑ " + text)
@@ -195,7 +202,7 @@ def _tables(series: pd.DataFrame) -> None:
         src.insert(1, "source_name", [source_label(s, lg) for s in src["source"]])
         st.caption(t("series.sources_caption"))
         table(src.rename(columns={"note": "source_note"}), "national_sources", key="nat_sources")
-    with st.expander(t("series.data_title")):
+    if st.toggle(t("series.data_title"), key="nat_table"):       # 400 rows: built only when asked for
         shown = pd.DataFrame({
             "year": series["year"], "series_indicator": [t(f"series.indicator.{i}") for i in series["indicator"]],
             "breakdown": [category_label(d, c, lg) for d, c in zip(series["dimension"], series["category"])],
