@@ -141,3 +141,13 @@ def test_victims_page_national_series_beside_the_commissions(hdb):
     assert {"Girls", "Women", "Men and boys", "Women and girls"} <= names
     cells = [str(v) for df in commission_frames(at) for v in df.to_numpy().ravel()]
     assert not [c for c in cells if re.fullmatch(r"[1-4]", c)]
+
+
+def test_revert_choices_name_the_source_of_a_national_series(hdb):
+    from tipdash.web.importing import revert_choices
+
+    hist = store.history(store.Store(hdb))
+    labels = revert_choices(hist)
+    series = hist[(hist["format"] == "series") & (hist["year"] == 2022) & (hist["source"] == "tip_2023")]
+    label = labels[int(series["submission_id"].iloc[0])]
+    assert "tip_2023" in label and "2022" in label and "national_series.csv" in label
