@@ -161,7 +161,10 @@ def spec(cats_by_year: dict[int, pd.DataFrame], values_by_year: dict[int, dict],
     n, highlight = len(classes), set(highlight)
     data = {y: _frame_traces(cats_by_year[y], values_by_year[y], index, n, highlight) for y in years}
     choro, bar = data[year]
+    # a click selects a unit (its profile opens); nothing may fade, or the colours stop matching the legend
     same = {"selected": {"marker": {"opacity": 1}}, "unselected": {"marker": {"opacity": 1}}}
+    text_same = {"selected": {"marker": {"opacity": 1}, "textfont": {"color": palette.TEXT_DARK}},
+                 "unselected": {"marker": {"opacity": 1}, "textfont": {"color": palette.TEXT_DARK}}}
     traces = [
         {"type": "choroplethmap", "geojson": geo.load_geojson(), "featureidkey": geo.FEATURE_ID_KEY,
          "locations": cats_by_year[year]["code"].tolist(), **choro, "colorscale": _colorscale(order, n),
@@ -169,7 +172,8 @@ def spec(cats_by_year: dict[int, pd.DataFrame], values_by_year: dict[int, dict],
          "zmin": -0.5, "zmax": len(order) - 0.5, "showscale": False, "showlegend": False,
          "hovertemplate": _hover(label, False), "name": label, **same},
         {"type": "bar", "orientation": "h", **bar, "textposition": "outside", "cliponaxis": False,
-         "showlegend": False, "textfont": {"size": 11}, "hovertemplate": _hover(label, True), "name": label, **same}]
+         "showlegend": False, "textfont": {"size": 11, "color": palette.TEXT_DARK}, "hovertemplate": _hover(label, True), "name": label,
+         **text_same}]
     for cat, text in legend:                         # legend entries: empty bars with the category's style
         fill, line, width = palette.style(cat, n)
         traces.append({"type": "bar", "x": [None], "y": [None], "orientation": "h", "name": text, "showlegend": True,
