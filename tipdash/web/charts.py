@@ -12,7 +12,13 @@ from tipdash.values import is_missing
 
 def bar(df: pd.DataFrame, x: str, y: str, color: str | None = None, *, labels: Mapping[str, str] | None = None,
         height: int = 360, orientation: str = "v"):
-    fig = px.bar(df, x=x, y=y, color=color, labels=dict(labels or {}), height=height, orientation=orientation)
+    """Bars with an integer axis; the figure is built once per data and labels (``_once``)."""
+    return _once("bar", df, x, y, color, tuple(sorted((labels or {}).items())), height, orientation)
+
+
+def _bar(df: pd.DataFrame, x: str, y: str, color: str | None, labels: tuple, height: int, orientation: str):
+    labels = dict(labels)
+    fig = px.bar(df, x=x, y=y, color=color, labels=labels, height=height, orientation=orientation)
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend_title_text="")
     _integer_axis(fig, df[y], "x" if orientation == "h" else "y")
     return fig
@@ -21,14 +27,32 @@ def bar(df: pd.DataFrame, x: str, y: str, color: str | None = None, *, labels: M
 def period_bars(df: pd.DataFrame, x: str, y: str, color: str | None, *, start: int, end: int, days: float,
                 labels: Mapping[str, str] | None = None, height: int = 360, hover_period: str | None = None):
     """Bars on a real date axis spanning the whole chosen years (a lone month is not stretched over
-    the axis), each ``days`` wide, integer counts."""
-    fig = px.bar(df, x=x, y=y, color=color, labels=dict(labels or {}), height=height,
+    the axis), each ``days`` wide, integer counts; built once per data and labels (``_once``)."""
+    return _once("period_bars", df, x, y, color, start, end, days, tuple(sorted((labels or {}).items())), height,
+                 hover_period)
+
+
+def _period_bars(df: pd.DataFrame, x: str, y: str, color: str | None, start: int, end: int, days: float,
+                 labels: tuple, height: int, hover_period: str | None):
+    fig = px.bar(df, x=x, y=y, color=color, labels=dict(labels), height=height,
                  hover_data={hover_period: True, x: False} if hover_period else None)
     fig.update_traces(width=days * 86_400_000)
     fig.update_xaxes(type="date", range=[f"{start}-01-01", f"{end}-12-31"], tickformat="%m.%Y")  # numeric: month names would stay English
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend_title_text="", barmode="stack")
     _integer_axis(fig, df[y], "y")
     return fig
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _figure(kind: str, df: pd.DataFrame, *args):
+    return {"bar": _bar, "period_bars": _period_bars}[kind](df, *args)
+
+
+def _once(kind: str, df: pd.DataFrame, *args):
+    """The figure of ``kind`` for these data and arguments, built once and shared read-only
+    (st.plotly_chart only reads a figure): plotly express spends 20-40 ms on each bar chart, a
+    page of the Timeline or Victims draws several on every rerun. The key is the data's hash."""
+    return _figure(kind, df, *args)
 
 
 def plotly_text(text, limit: int | None = None) -> str:

@@ -16,7 +16,7 @@ from tipdash import i18n
 from tipdash import series_vocab as sv
 from tipdash.values import is_missing
 from tipdash.web import palette
-from tipdash.web.cache import available_years, data, national_row
+from tipdash.web.cache import available_years, data, get_store, national_row
 from tipdash.web.cache import figure as cached_figure
 from tipdash.web.charts import chart
 from tipdash.web.map import CLASS_COLOURS
@@ -141,7 +141,24 @@ def _same_year(series: pd.DataFrame, year: int) -> list[str]:
     return out
 
 
-def commissions_column(year: int, series: pd.DataFrame) -> None:
+@st.cache_data(show_spinner=False, max_entries=16)
+def _texts(path: str, version, lg: str) -> dict:
+    """What the section says from the series, once per database and language: the years, each
+    year's national figures in words, each view's flags (pandas on every rerun cost ~20 ms)."""
+    series = data("national_series")
+    if series.empty:
+        return {}
+    return {"years": sorted({int(y) for y in series["year"]}),
+            "same_year": {int(y): _same_year(series, int(y)) for y in series["year"].unique()},
+            "flags": {v: flags(series[rows(series)]) for v, rows in VIEWS.items()}}
+
+
+def texts() -> dict:
+    s = get_store()
+    return _texts(str(s.path), s.version, lang())
+
+
+def commissions_column(year: int) -> None:
     """The commissions' own figure for the chosen year, the national one beside it, and why they differ."""
     st.markdown(f"**{t('series.commissions_title', year=year)}**")
     if year in available_years():
@@ -150,7 +167,7 @@ def commissions_column(year: int, series: pd.DataFrame) -> None:
                   help=t("series.commissions_metric"))
     else:
         st.info(t("series.no_commission_data", year=year))
-    same = _same_year(series, year)
+    same = texts()["same_year"].get(year, [])
     st.markdown(f"**{t('series.national_title', year=year)}**")
     if same:
         st.markdown("\n".join(f"- {s}" for s in same))
@@ -172,31 +189,30 @@ def _compared_year(year: int, years: list[int]) -> int:
 def national_section(year: int) -> None:
     """The national series over every year it covers, by view, beside the commissions' figure."""
     lg = lang()
-    series = data("national_series")
-    if series.empty:
+    said = texts()
+    if not said:
         st.info(t("series.none"))
         return
-    first, last = min(FIRST_YEAR_SHOWN, int(series["year"].min())), int(series["year"].max())
+    first, last = min(FIRST_YEAR_SHOWN, said["years"][0]), said["years"][-1]
     st.subheader(t("series.title", first=first, last=last))
     st.caption(t("series.what"))
-    year = _compared_year(year, sorted(set(series["year"].astype(int)) | set(available_years())))
+    year = _compared_year(year, sorted(set(said["years"]) | set(available_years())))
     left, right = st.columns([3, 1])
     with left:
         view = st.segmented_control(t("series.view"), list(VIEWS), default="total", required=True, key="nat_view",
                                     format_func=lambda v: i18n.t(f"series.view.{v}", lg))
-        rows = series[VIEWS[view](series)]
         for i, fig in enumerate(cached_figure("web.national.view_charts", lg, view, year, first, last)):
             chart(fig, f"nat_{view}_{i}")
-        for text in flags(rows):
+        for text in said["flags"][view]:
             st.caption("⚑ " + text)
         if view == "sex":
             st.caption(t("series.sex_rates_note"))
     with right:
-        commissions_column(year, series)
-    _tables(series)
+        commissions_column(year)
+    _tables()
 
 
-def _tables(series: pd.DataFrame) -> None:
+def _tables() -> None:
     lg = lang()
     with st.expander(t("series.sources_title")):
         src = data("series_sources").copy()
@@ -204,6 +220,7 @@ def _tables(series: pd.DataFrame) -> None:
         st.caption(t("series.sources_caption"))
         table(src.rename(columns={"note": "source_note"}), "national_sources", key="nat_sources")
     if st.toggle(t("series.data_title"), key="nat_table"):       # 400 rows: built only when asked for
+        series = data("national_series")
         shown = pd.DataFrame({
             "year": series["year"], "series_indicator": [t(f"series.indicator.{i}") for i in series["indicator"]],
             "breakdown": [category_label(d, c, lg) for d, c in zip(series["dimension"], series["category"])],
