@@ -15,7 +15,11 @@ if f.year is None:
 lang = f.lang
 label = i18n.indicator_label(f.indicator, lang)
 years = web.available_years()
-st.caption(web.t("page.trends.intro", first=years[0], last=years[-1]))
+st.caption(web.t("page.trends.intro", period=web_history.span(years[0], years[-1])))
+if len(years) == 1:
+    national = web.data("series_years")
+    st.info(web.t("page.trends.one_year", year=years[0]) + (" " + web.t(
+        "page.trends.national_years", period=web_history.span(national[0], national[-1])) if national else ""))
 
 # --- district x year ------------------------------------------------------------------------------
 st.subheader(web.t("page.trends.table_title", indicator=label))

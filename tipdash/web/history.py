@@ -47,6 +47,11 @@ def _history_frame(path: str, version, indicator: str) -> pd.DataFrame:
     return uy
 
 
+def span(first: int, last: int) -> str:
+    """"2018–2022", or "2022" for one year (never "2022–2022")."""
+    return str(first) if first == last else t("page.common.period", start=first, end=last)
+
+
 def category(status: str, value) -> str:
     if status == "not_reported":
         return "not_reported"
@@ -296,6 +301,6 @@ def yearly_figure(df: pd.DataFrame, col: str, height: int = 260):
                                  name=t("common.not_reported"), cliponaxis=False,
                                  hovertemplate="<b>%{x}</b><br>" + label + ": " + t("common.not_reported") + "<extra></extra>"))
     _axes(fig, df["year"], height)
-    fig.update_yaxes(rangemode="tozero", tickformat="~d", title={"text": label, "font": {"size": 12}})
+    fig.update_yaxes(rangemode="tozero", tickformat="~d")
     fig.update_layout(title={"text": label, "font": {"size": 14}, "x": 0.01}, margin={"l": 10, "r": 10, "t": 36, "b": 10})
     return fig

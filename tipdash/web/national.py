@@ -203,6 +203,8 @@ def national_section(year: int) -> None:
                                     format_func=lambda v: i18n.t(f"series.view.{v}", lg))
         for i, fig in enumerate(cached_figure("web.national.view_charts", lg, view, year, first, last)):
             chart(fig, f"nat_{view}_{i}")
+        if said["flags"][view]:
+            st.caption(t("series.flag_style"))
         for text in said["flags"][view]:
             st.caption("⚑ " + text)
         if view == "sex":
