@@ -398,3 +398,30 @@ def test_timeline_range_opens_on_the_latest_five_years():
     assert web.default_range(list(range(2005, 2025))) == (2020, 2024)
     assert web.default_range([2021, 2022]) == (2021, 2022)
     assert web.default_range([2022]) == (2022, 2022)
+
+
+def test_import_page_takes_a_corrected_national_series(db):
+    """Format C through the Import page: both files uploaded together; a corrected figure
+    supersedes only its (year, source), never the national-level report of that year."""
+    from tipdash import store
+    from tipdash.ingest.load import NATIONAL_FILES
+
+    series, sources = (p.read_bytes() for p in NATIONAL_FILES)
+    fixed = series.replace(b"2022,victims_identified_rate,total,6.1,", b"2022,victims_identified_rate,total,6.2,")
+    assert fixed != series
+    at = run("import", "en", role="admin")
+    at.get("file_uploader")[0].set_value([("national_series.csv", fixed, "text/csv"),
+                                          ("sources.csv", sources, "text/csv")])
+    at.run()
+    assert not at.exception
+    files = frames(at)[0]
+    assert set(files["File"]) == {"national_series.csv", "sources.csv"}
+    at.button(key="import_go").click().run()
+    assert not at.exception
+    hist = store.history(store.Store(db))
+    sup = hist[hist["status"] == "superseded"]
+    assert sup[["year", "format", "source"]].values.tolist() == [[2022, "series", "nbs_sdg_16_2_2"]]
+    cur22 = hist[(hist["year"] == 2022) & (hist["unit_code"] == "MD") & (hist["status"] == "current")]
+    assert sorted(cur22["format"]) == ["report", "series", "series"]
+    new = hist[(hist["status"] == "current") & (hist["source"] == "nbs_sdg_16_2_2") & (hist["year"] == 2022)]
+    store.revert(db, int(new["submission_id"].iloc[0]), user="test")    # leave the module database as it was
