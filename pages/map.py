@@ -3,6 +3,7 @@ change against a base year), national figures, table and unit profile (with its 
 import streamlit as st
 
 from tipdash import i18n, web
+from tipdash.values import is_missing
 from tipdash.web import history as web_history
 from tipdash.web import map_section
 

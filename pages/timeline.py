@@ -24,7 +24,7 @@ flt = f.export_filters("years", "units")
 
 # --- summary first: the whole period, per year ----------------------------------------------------
 years = web.available_years()
-st.subheader(web.t("page.timeline.summary", period=web_history.span(years[0], years[-1])))
+st.subheader(web.t("page.timeline.summary", period=formats.year_span(years[0], years[-1], lang)))
 totals = web.data("yearly_totals", years[0], years[-1], units=f.units_arg)
 totals = totals[totals["year"].isin(years)].reset_index(drop=True)
 left, right = st.columns(2)

@@ -339,7 +339,7 @@ def test_change_mode_maps_the_size_of_the_change_against_a_base_year(db):
     cats = map_categories(fig)
     assert cats["MD-CA"] == "−2"                               # Cahul: 2 sessions in 2021, 0 in 2022
     assert {n for c, n in cats.items() if c not in ("MD-CA", "MD-SN")} <= {
-        "Not comparable (figure missing)", "Did not report"}
+        "Not comparable (figure missing)", "Did not provide relevant information"}
     legend = {tr["name"]: tr["marker"]["color"] for tr in fig["data"][2:]}
     assert legend["−2"] in ("#fdb863", "#e08214", "#b35806")   # orange = fewer (never red/green)
     assert plain(fig["layout"]["title"]["text"]) == "Sessions: change from 2021 to 2022"

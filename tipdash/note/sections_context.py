@@ -4,12 +4,9 @@ presumed victims. Published national totals and rates: shown as published, not s
 from __future__ import annotations
 
 from tipdash import i18n, indicators
+from tipdash.i18n.formats import published
 from tipdash.note.builder import NoteBuilder
 from tipdash.note.model import Heading, Paragraph
-
-
-def _published(text: str, lang: str) -> str:
-    return text.replace(".", ",") if lang in ("ro", "ru") else text
 
 
 def national_context(b: NoteBuilder) -> None:
@@ -23,7 +20,7 @@ def national_context(b: NoteBuilder) -> None:
     for indicator, key in (("victims_identified", "context.count"), ("victims_identified_rate", "context.rate")):
         for r in year[year["indicator"] == indicator].to_dict("records"):
             source = i18n.t_or(f"series.source.{r['source']}", r["source"], lang)
-            sentences.append(b.t(key, value=_published(r["value_text"], lang), source=source, year=b.year))
+            sentences.append(b.t(key, value=published(r["value_text"], lang), source=source, year=b.year))
     if not sentences:
         return
     if b.national_value("victims")[0] is not None:

@@ -47,11 +47,6 @@ def _history_frame(path: str, version, indicator: str) -> pd.DataFrame:
     return uy
 
 
-def span(first: int, last: int) -> str:
-    """"2018–2022", or "2022" for one year (never "2022–2022")."""
-    return str(first) if first == last else t("page.common.period", start=first, end=last)
-
-
 def category(status: str, value) -> str:
     if status == "not_reported":
         return "not_reported"
@@ -176,7 +171,7 @@ def heat_frames(hist: pd.DataFrame, indicator: str, codes: list[str] | None = No
     h = hist if codes is None else hist[hist["code"].isin(codes)]
     classes = _classes([float(v) for v, c in zip(h[indicator], h["category"]) if c == "value"])
     names = {c: i18n.unit_name(c, lg) for c in h["code"].unique()}
-    order = sorted(names, key=lambda c: collation_key(names[c]))
+    order = sorted(names, key=lambda c: collation_key(names[c], lg))
     years = sorted(int(y) for y in h["year"].unique())
 
     def pivot(values) -> pd.DataFrame:

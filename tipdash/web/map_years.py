@@ -75,9 +75,9 @@ def _signed(cls: tuple[float, float], sign: str) -> str:
     return f"{sign}{lo}" if lo == hi else f"{sign}{lo} … {sign}{hi}"
 
 
-def _rank_key(row, value: float, name: str):
+def _rank_key(row, value: float, name: str, lg: str):
     last = RANK_LAST.get(row["category"], 0)
-    return (last, -value if last == 0 else 0, collation_key(name))
+    return (last, -value if last == 0 else 0, collation_key(name, lg))
 
 
 def _frame_traces(cats: pd.DataFrame, values: dict, index: dict, n: int, highlight: set[str]):
@@ -92,7 +92,7 @@ def _frame_traces(cats: pd.DataFrame, values: dict, index: dict, n: int, highlig
                         "opacity": opacity}}
     rows = [(r, values.get(r["code"], 0.0), name, s) for r, name, s in zip(cats.to_dict("records"), names, styles)
             if r["code"] != LEFT_BANK and (not highlight or r["code"] in highlight)]
-    rows.sort(key=lambda x: _rank_key(x[0], x[1], x[2]))
+    rows.sort(key=lambda x: _rank_key(x[0], x[1], x[2], lg))
     bar = {"x": [v if RANK_LAST.get(r["category"], 0) == 0 else 0 for r, v, _, _ in rows],
            "y": [name for _, _, name, _ in rows], "text": [r["value_text"] for r, _, _, _ in rows],
            "customdata": [[r["code"]] for r, _, _, _ in rows],             # the map's hover says the status

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from tipdash import i18n
+from tipdash.i18n.formats import published
 from tipdash import series_vocab as sv
 from tipdash.values import is_missing
 from tipdash.web import palette
@@ -37,11 +38,6 @@ VIEWS = {
 SERIES_COLOURS = ["#0072B2", "#B35806", "#007A5A", "#A6417F", "#5C5C5C", "#000000", "#8C564B", "#4B3F9E",
                   "#7A5C00", "#C0392B", "#1F77B4", "#6A3D9A", "#2E7D32"]
 FIRST_YEAR_SHOWN = 2011
-
-
-def published(text: str, lg: str) -> str:
-    """A published figure with its own digits (never rounded), in the language's decimal mark."""
-    return text.replace(".", ",") if lg in ("ro", "ru") else text
 
 
 def category_label(dimension: str, category: str, lg: str) -> str:
