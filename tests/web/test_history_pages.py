@@ -71,7 +71,8 @@ def test_unit_history_chart_and_strip(hdb):
     trend, strip = charts[0], charts[1]
     years = sorted(y for tr in trend["data"] for y in arr(tr["x"]))
     assert years == YEARS                                       # one mark per year, whatever its status
-    assert {tr["name"] for tr in strip["data"]} <= {"Reported, met", "Reported, no sessions", "Did not provide relevant information"}
+    assert {tr["name"] for tr in strip["data"]} <= {"Reported, met", "Reported, no sessions",
+                                                    "Did not provide relevant information"}
     assert sorted(y for tr in strip["data"] for y in arr(tr["x"])) == YEARS
     assert "Cahul: Sessions in every year" in texts(at)
 

@@ -374,8 +374,6 @@ def test_page_guard_reruns_through_app_py(db, monkeypatch):
 def test_small_victim_counts_are_hidden_on_the_map_and_in_the_table(db):
     """2021: the synthetic Cahul report has 4 victims (3 + 1): never shown as a number."""
     at = run("map", "en", year="2021", indicator="victims")
-    import json
-
     fig = map_figure(at)
     cats = map_categories(fig)
     assert [c for c, n in cats.items() if n == "Suppressed (to protect victims)"] == ["MD-CA"]

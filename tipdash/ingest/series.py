@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from tipdash import series_vocab as sv
 from tipdash.ingest.cells import show
-from tipdash.ingest.sheet import Parsed, Problem, Submission, _blank_row, _Ctx, _header_row
+from tipdash.ingest.sheet import Parsed, Submission, _blank_row, _Ctx, _header_row
 
 NATIONAL = "MD"
 FIRST_YEAR = 2000

@@ -187,7 +187,8 @@ def heat_frames(hist: pd.DataFrame, indicator: str, codes: list[str] | None = No
     texts = pivot([x.rjust(width, FIGURE_SPACE) + (APPROX_MARK if a else "") if x is not None
                    else ("—" if c in ("not_reported", "not_given") else str(v))
                    for x, a, c, v in zip(figures, approx, h["category"], h[indicator])])
-    download = pivot([v if c not in ("not_reported", "not_given") else pd.NA for c, v in zip(h["category"], h[indicator])])
+    download = pivot([v if c not in ("not_reported", "not_given") else pd.NA
+                      for c, v in zip(h["category"], h[indicator])])
     categories = pivot([_cell_class(c, v, classes) for c, v in zip(h["category"], h[indicator])])
     categories.attrs["classes"] = classes
     return texts, download.astype(object), categories
@@ -291,11 +292,14 @@ def yearly_figure(df: pd.DataFrame, col: str, height: int = 260):
                          hovertemplate="<b>%{x}</b><br>" + label + ": %{text}<extra></extra>"))
     if (~known).any():
         fill, line, _ = palette.style("not_reported", 1)
+        nr = t("common.not_reported")
         fig.add_trace(go.Scatter(x=df.loc[~known, "year"], y=[0] * int((~known).sum()), mode="markers",
-                                 marker={"symbol": "square", "size": 11, "color": fill, "line": {"color": line, "width": 1.5}},
-                                 name=t("common.not_reported"), cliponaxis=False,
-                                 hovertemplate="<b>%{x}</b><br>" + label + ": " + t("common.not_reported") + "<extra></extra>"))
+                                 marker={"symbol": "square", "size": 11, "color": fill,
+                                         "line": {"color": line, "width": 1.5}},
+                                 name=nr, cliponaxis=False,
+                                 hovertemplate="<b>%{x}</b><br>" + label + ": " + nr + "<extra></extra>"))
     _axes(fig, df["year"], height)
     fig.update_yaxes(rangemode="tozero", tickformat="~d")
-    fig.update_layout(title={"text": label, "font": {"size": 14}, "x": 0.01}, margin={"l": 10, "r": 10, "t": 36, "b": 10})
+    fig.update_layout(title={"text": label, "font": {"size": 14}, "x": 0.01},
+                      margin={"l": 10, "r": 10, "t": 36, "b": 10})
     return fig

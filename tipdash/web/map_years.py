@@ -19,7 +19,7 @@ from tipdash.i18n.formats import collation_key
 from tipdash.values import is_missing
 from tipdash.web import palette
 from tipdash.web.map import LEFT_BANK, STATUS_STYLE, _class_label, _classes, fit_zoom, map_categories
-from tipdash.web.state import fmt_number, lang, t
+from tipdash.web.state import lang, t
 
 STATUS_ORDER = ("zero", "no_change", "suppressed", "not_given", "not_comparable", "not_reported", "left_bank")
 RANK_LAST = {"suppressed": 1, "not_given": 2, "not_comparable": 2, "not_reported": 3}
@@ -172,7 +172,8 @@ def spec(cats_by_year: dict[int, pd.DataFrame], values_by_year: dict[int, dict],
          "zmin": -0.5, "zmax": len(order) - 0.5, "showscale": False, "showlegend": False,
          "hovertemplate": _hover(label, False), "name": label, **same},
         {"type": "bar", "orientation": "h", **bar, "textposition": "outside", "cliponaxis": False,
-         "showlegend": False, "textfont": {"size": 11, "color": palette.TEXT_DARK}, "hovertemplate": _hover(label, True), "name": label,
+         "showlegend": False, "textfont": {"size": 11, "color": palette.TEXT_DARK},
+         "hovertemplate": _hover(label, True), "name": label,
          **text_same}]
     for cat, text in legend:                         # legend entries: empty bars with the category's style
         fill, line, width = palette.style(cat, n)

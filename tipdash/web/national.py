@@ -96,9 +96,9 @@ def _figure(part: pd.DataFrame, indicator: str, year: int, first: int, last: int
             fig.add_trace(go.Scatter(**common, mode="lines+markers", line={"color": colour, "width": 2},
                                      marker={"symbol": symbols, "size": 9, "color": colour, "line": {"width": 2}}))
         else:
-            fig.add_trace(go.Bar(**common, marker={"color": colour, "line": {"color": [palette.DARK if f else colour
-                                                                                        for f in flagged],
-                                                                               "width": [2.5 if f else 0 for f in flagged]},
+            line = {"color": [palette.DARK if f else colour for f in flagged],
+                    "width": [2.5 if f else 0 for f in flagged]}
+            fig.add_trace(go.Bar(**common, marker={"color": colour, "line": line,
                                                     "pattern": {"shape": ["/" if f else "" for f in flagged]}},
                                  text=[c[0] for c in custom] if len(cats) <= 3 else None, textposition="outside",
                                  cliponaxis=False))
