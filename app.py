@@ -7,6 +7,7 @@ import streamlit as st
 from tipdash import auth, i18n, web
 from tipdash.web import auth as web_auth
 from tipdash.web import head as web_head
+from tipdash.web import view
 
 st.set_page_config(layout="wide", page_title="tipdash", page_icon="🗺️")  # an emoji favicon is a data: URL; a :material: one is fetched from Google
 
@@ -34,8 +35,13 @@ except Exception as exc:  # noqa: BLE001 -- say what is wrong instead of a trace
     st.stop()
 
 web.sidebar_filters(page_id if _may_open(page_id) else None)
+share = st.sidebar.container()      # the link to this view: filled once the page has drawn its parts
 web_auth.sidebar()
 st.sidebar.caption(web.t("app.subtitle"))
 web.show_notices()
 web_auth.show_notices()
-current.run()
+try:
+    current.run()
+finally:   # also after st.stop(): the URL and the link say what the page shows
+    view.write_url(lang)
+    view.share_box(share, lang)

@@ -6,6 +6,7 @@ from tipdash import i18n, web
 from tipdash.values import is_missing
 from tipdash.web import history as web_history
 from tipdash.web import map_section
+from tipdash.web import profile as web_profile
 
 web.require("view_public")  # the sign-in prompt instead of the page when public access is off
 
@@ -34,20 +35,24 @@ for col, key in zip(cols[1:], keys):
                help=i18n.indicator_definition(key, lang) or None)
 st.caption(web.t("page.map.national_caption"))
 
+# --- unit profile -------------------------------------------------------------------------
+code = web_profile.profile_picker(web.sort_units(web.commission_codes()))
+
+
 # --- the map: every year (slider, play), the ranking beside it, level or change -----------------
 base, frame = map_section.map_section(f.year, ind, f.units)
 change = base is not None
 
-# --- unit profile -------------------------------------------------------------------------
-codes = web.sort_units(web.commission_codes())
-st.selectbox(web.t("page.profile"), codes, index=None, key="profile_unit",
-             format_func=lambda c: i18n.unit_name(c, lang),
-             placeholder=web.t("page.map.profile_placeholder"))
-code = st.session_state.get("profile_unit")
+def _profile(code: str) -> None:
+    """The profile opens over the map, where the eye is (Esc or the close button dismiss it)."""
+    web_history.unit_history(code, ind)
+    web.unit_profile(code, f.year)
+    web_profile.profile_link(code)
+
+
 if code:
-    with st.container(border=True):
-        web_history.unit_history(code, ind)
-        web.unit_profile(code, f.year)
+    st.dialog(web.t("page.profile.dialog", unit=web.unit_name(code)), width="large",
+              on_dismiss=web_profile.close_profile)(_profile)(code)
 
 
 # --- table of the same data ---------------------------------------------------------------

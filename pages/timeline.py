@@ -38,10 +38,10 @@ with st.expander(web.t("page.common.data_table")):
 # --- dated activities -------------------------------------------------------------------------
 st.subheader(web.t("page.timeline.activities", period=formats.year_span(y0, y1, lang)))
 c1, c2 = st.columns(2)
-freq = c1.segmented_control(web.t("page.timeline.freq"), ["M", "W"], default="M", required=True, key="tl_freq",
-                            format_func=lambda v: i18n.t(f"page.timeline.freq.{v}", lang))
-by = c2.segmented_control(web.t("page.timeline.by"), ["type", "target_group"], default="type", required=True,
-                          key="tl_by", format_func=lambda v: i18n.column_label(v, lang))
+freq = web.choice("tl_freq", c1.segmented_control, ["M", "W"], "M", label=web.t("page.timeline.freq"),
+                  required=True, format_func=lambda v: i18n.t(f"page.timeline.freq.{v}", lang))
+by = web.choice("tl_by", c2.segmented_control, ["type", "target_group"], "type", label=web.t("page.timeline.by"),
+                required=True, format_func=lambda v: i18n.column_label(v, lang))
 acts = web.data("activities_timeline", y0, y1, freq=freq, by=by, units=f.units_arg)
 if len(acts):
     shown = acts.copy()

@@ -29,8 +29,8 @@ web_history.heat_table(f.indicator, list(f.units) or None, key="trends_heat")
 # --- one unit -------------------------------------------------------------------------------------
 st.subheader(web.t("page.trends.unit"))
 codes = web.sort_units(f.units or web.commission_codes())
-code = st.selectbox(web.t("page.profile"), codes, index=None, key="trends_unit",
-                    format_func=lambda c: i18n.unit_name(c, lang), placeholder=web.t("page.map.profile_placeholder"))
+code = web.choice("trends_unit", st.selectbox, codes, None, label=web.t("page.profile"),
+                  format_func=lambda c: i18n.unit_name(c, lang), placeholder=web.t("page.map.profile_placeholder"))
 if code:
     with st.container(border=True):
         web_history.unit_history(code, f.indicator)

@@ -48,7 +48,7 @@ else:
 st.subheader(web.t("page.victims.breakdowns"))
 dims = ["sex", "age_group", "exploitation", "status"]
 bd_total = None if f.units or is_missing(raw_total) else int(raw_total)
-tabs = st.tabs([i18n.column_label(d, lang) for d in dims])
+tabs = web.tabs("v_tab", list(dims), [i18n.column_label(d, lang) for d in dims])
 for dim, tab in zip(dims, tabs):
     with tab:
         if not web.data("victim_breakdown_reported", f.year, dim):

@@ -63,7 +63,7 @@ def test_heat_table_sorts_by_a_year_and_downloads(hdb):
 
 def test_unit_history_chart_and_strip(hdb):
     at = run("trends", "en")
-    at.selectbox(key="trends_unit").set_value("MD-CA").run()
+    at.selectbox(key="trends_unit@en").set_value("MD-CA").run()
     assert not at.exception
     import json
 
@@ -88,14 +88,14 @@ def test_map_has_a_frame_per_year_and_a_ranking(hdb):
         x = arr(frame["data"][1]["x"])
         numbers = [v for v in x if v > 0]
         assert numbers == sorted(numbers, reverse=True)         # the ranking, largest first
-    at.selectbox(key="profile_unit").set_value("MD-UN").run()
+    at.selectbox(key="profile_unit@en").set_value("MD-UN").run()
     assert "Ungheni: Sessions in every year" in texts(at)
 
 
 def test_map_change_against_an_earlier_base_year(hdb):
     at = run("map", "en")
-    at.segmented_control(key="map_mode").set_value("change").run()
-    at.selectbox(key="map_base").set_value(2018).run()
+    at.segmented_control(key="map_mode@en").set_value("change").run()
+    at.selectbox(key="map_base@en").set_value(2018).run()
     assert not at.exception
     fig = map_figure(at)
     assert plain(fig["layout"]["title"]["text"]) == "Sessions: change from 2018 to 2022"

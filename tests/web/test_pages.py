@@ -206,18 +206,18 @@ def test_map_figure_draws_every_unit_once_with_its_status(db):
 def test_changing_year_indicator_units_changes_what_is_shown(db):
     at = run("map", "en")
     before = frames(at)[0]
-    at.selectbox(key="year").set_value(2021).run()
+    at.selectbox(key="year@en").set_value(2021).run()
     assert not at.exception
     after = frames(at)[0]
     assert (after["Reporting status"] == "Did not provide relevant information").sum() == 34
     assert not before.equals(after)
 
-    at.selectbox(key="indicator").set_value("trainings").run()
+    at.selectbox(key="indicator@en").set_value("trainings").run()
     assert not at.exception
     assert plain(map_figure(at)["layout"]["title"]["text"]) == "Trainings, 2021"
     assert at.query_params.get("indicator") in ("trainings", ["trainings"])
 
-    at.multiselect(key="units").set_value(["MD-CA", "MD-CU"]).run()
+    at.multiselect(key="units@en").set_value(["MD-CA", "MD-CU"]).run()
     assert not at.exception
     assert list(frames(at)[0]["Code"]) == ["MD-CA", "MD-CU"]          # Cahul, Chișinău: by name
     assert at.query_params.get("units") in ("MD-CA,MD-CU", ["MD-CA,MD-CU"])
@@ -225,7 +225,7 @@ def test_changing_year_indicator_units_changes_what_is_shown(db):
 
 def test_profile_opens_for_a_unit(db):
     at = run("map", "en")
-    at.selectbox(key="profile_unit").set_value("MD-CM").run()
+    at.selectbox(key="profile_unit@en").set_value("MD-CM").run()
     assert not at.exception
     assert any(s.value.startswith("Cimișlia: profile for 2022") for s in at.subheader)
     assert "2022_summary.csv" in texts(at) + "".join(d.to_csv() for d in frames(at))
@@ -325,16 +325,16 @@ def test_import_page_dry_run_then_import(db, tmp_path):
     assert set(mine["imported_by"]) == {ADMIN[0]}                          # the signed-in user
     # the new year appears in the filters at once (cache keyed on the database version)
     at.switch_page("pages/map.py").run()
-    assert 2023 in at.selectbox(key="year").options or "2023" in at.selectbox(key="year").options
+    assert 2023 in at.selectbox(key="year@en").options or "2023" in at.selectbox(key="year@en").options
     # leave the module database as it was for the other tests
     store.revert(db, int(mine["submission_id"].iloc[0]), user="test")
 
 
 def test_change_mode_maps_the_size_of_the_change_against_a_base_year(db):
     at = run("map", "en")
-    at.segmented_control(key="map_mode").set_value("change").run()
+    at.segmented_control(key="map_mode@en").set_value("change").run()
     assert not at.exception
-    assert at.selectbox(key="map_base").value == 2021          # default: the previous year
+    assert at.selectbox(key="map_base@en").value == 2021          # default: the previous year
     fig = map_figure(at)
     cats = map_categories(fig)
     assert cats["MD-CA"] == "−2"                               # Cahul: 2 sessions in 2021, 0 in 2022
@@ -346,8 +346,8 @@ def test_change_mode_maps_the_size_of_the_change_against_a_base_year(db):
     table = frames(at)[0]
     assert {"Sessions, 2021", "Sessions: change 2021–2022"} <= set(table.columns)
     assert dict(zip(table["Code"], table["Sessions: change 2021–2022"]))["MD-CA"] == "-2"
-    at.segmented_control(key="map_mode").set_value("change").run()
-    at.selectbox(key="indicator").set_value("victims").run()   # victims: the change is not mapped
+    at.segmented_control(key="map_mode@en").set_value("change").run()
+    at.selectbox(key="indicator@en").set_value("victims").run()   # victims: the change is not mapped
     assert "not mapped, to protect small counts" in texts(at)
 
 
@@ -367,7 +367,7 @@ def test_page_guard_reruns_through_app_py(db, monkeypatch):
     at = run("victims", "en")
     at.run()                                                # AppTest re-detects pages/ before each run
     assert not at.exception
-    assert at.selectbox(key="year").value == 2022
+    assert at.selectbox(key="year@en").value == 2022
     assert at.title[0].value.startswith("Victims and presumed victims")
 
 

@@ -126,7 +126,7 @@ def test_public_access_on_anonymous_sees_the_public_pages(db):
 @pytest.mark.parametrize("role", [None, "analyst", "admin"])
 def test_profile_detail_only_for_analysts_and_admins(db, role):
     at = run("map", "en", role=role, year="2021")
-    at.selectbox(key="profile_unit").set_value("MD-CA").run()
+    at.selectbox(key="profile_unit@en").set_value("MD-CA").run()
     assert not at.exception
     shown = texts(at)
     assert "Cahul: profile for 2021" in shown

@@ -71,13 +71,13 @@ def test_reporting_says_the_7_names_are_inferred_and_completeness_does_not_apply
 
 def test_profile_completeness_is_a_percentage_or_not_applicable(db):  # noqa: F811
     at = run("map", "en", year="2021")
-    at.selectbox(key="profile_unit").set_value("MD-CA").run()
+    at.selectbox(key="profile_unit@en").set_value("MD-CA").run()
     summary = next(f for f in frames(at) if "Value" in f.columns)
     value = dict(zip(summary.iloc[:, 0], summary["Value"]))
     comp = value[i18n.indicator_label("completeness", "en")]
     assert comp.endswith("%") and not comp.startswith("0.")        # SYNTHETIC 2021 report: a real share
     at = run("map", "en")
-    at.selectbox(key="profile_unit").set_value("MD-CA").run()
+    at.selectbox(key="profile_unit@en").set_value("MD-CA").run()
     summary = next(f for f in frames(at) if "Value" in f.columns)
     value = dict(zip(summary.iloc[:, 0], summary["Value"]))
     assert value[i18n.indicator_label("completeness", "en")] == i18n.t("vocab.completeness_na.national_summary", "en")
@@ -126,7 +126,7 @@ def test_month_periods_in_the_download(db):  # noqa: F811
 def test_a_missing_date_shows_as_a_dash_not_none(db):  # noqa: F811
     """The grid printed a blank date as "None" (UX review): it shows "—" (not reported)."""
     at = run("map", "ru", year="2021")
-    at.selectbox(key="profile_unit").set_value("MD-CA").run()
+    at.selectbox(key="profile_unit@ru").set_value("MD-CA").run()
     acts = next(f for f in frames(at) if i18n.column_label("end_date", "ru") in f.columns
                 and i18n.column_label("type", "ru") in f.columns)
     ends = acts[i18n.column_label("end_date", "ru")].tolist()

@@ -10,9 +10,9 @@ import streamlit as st
 
 from tipdash import i18n, privacy
 from tipdash.values import is_missing
-from tipdash.web import map_years
+from tipdash.web import map_years, view
 from tipdash.web.cache import available_years, data, get_store, national_row
-from tipdash.web.state import commission_codes, fmt_number, lang, t
+from tipdash.web.state import commission_codes, fmt_number, lang, resolve, t
 from tipdash.web.tables import protected_units
 
 
@@ -42,9 +42,8 @@ def _base_year(year: int, years: list[int]) -> int | None:
         st.info(t("page.map.no_other_year", year=year))
         return None
     default = max((y for y in others if y < year), default=others[0])
-    if st.session_state.get("map_base") not in others:
-        st.session_state["map_base"] = default
-    return st.selectbox(t("page.map.base_year"), others, key="map_base")
+    base = resolve("map_base", lambda y: y in others, default)
+    return view.bound("map_base", st.selectbox, base, lang(), label=t("page.map.base_year"), options=others)
 
 
 def _on_select() -> None:
@@ -53,7 +52,8 @@ def _on_select() -> None:
     point = points[0] if points else {}
     code = point.get("location") or (point.get("customdata") or [None])[0]
     if code in commission_codes():
-        st.session_state["profile_unit"] = code
+        view.put("profile_unit", code)
+        st.session_state["_profile_scroll"] = True
         st.session_state.pop("_map_left_bank", None)
     elif code:
         st.session_state["_map_left_bank"] = code
@@ -64,8 +64,10 @@ def map_section(year: int, indicator: str, units: tuple[str, ...]) -> tuple[int 
     change mode or None, the frame for the table under the map, victims already protected)."""
     lg = lang()
     years = available_years()
-    mode = st.segmented_control(t("page.map.mode"), ["level", "change"], default="level", required=True,
-                                key="map_mode", format_func=lambda m: i18n.t(f"page.map.mode.{m}", lg))
+    mode = resolve("map_mode", lambda m: m in ("level", "change"), "level")
+    mode = view.bound("map_mode", st.segmented_control, mode, lg, label=t("page.map.mode"),
+                      options=["level", "change"], required=True,
+                      format_func=lambda m: i18n.t(f"page.map.mode.{m}", lg))
     base = None
     if mode == "change":
         if indicator == "victims":

@@ -9,13 +9,35 @@ from tipdash.i18n import formats
 from tipdash.values import is_missing
 from tipdash.web import auth as web_auth
 from tipdash.web.cache import data
-from tipdash.web.state import NUMERIC, fmt_number, lang, t, unit_name
+from tipdash.web import view
+from tipdash.web.state import NUMERIC, fmt_number, lang, resolve, t, unit_name
 from tipdash.web.tables import protected_units, table
 
 PROFILE_SECTIONS = ("summary", "sessions", "topics", "activities", "trainings", "victims", "partners",
                     "challenges", "submissions")
 #: sections shown only with the ``view_profile_detail`` permission (analysts and admins)
 PROFILE_DETAIL = ("partners", "challenges", "submissions")
+
+
+def profile_picker(codes: list[str]) -> str | None:
+    """The "Unit profile" box (typing a name filters it: a few keys to any unit); its value is the
+    canonical ``profile_unit`` a map click also sets, kept in the link (``?profile=MD-CA``)."""
+    lg = lang()
+    ok = set(codes)
+    code = resolve("profile_unit", lambda c: c in ok, None, fix=lambda c: c.upper())
+    return view.bound("profile_unit", st.selectbox, code, lg, label=t("page.profile"), options=codes,
+                      format_func=lambda c: i18n.unit_name(c, lg), placeholder=t("page.map.profile_placeholder"))
+
+
+def close_profile() -> None:
+    """The profile dialog was dismissed (Esc, the close button, a click outside): forget the unit."""
+    view.put("profile_unit", None)
+
+
+def profile_link(code: str) -> None:
+    """The profile's own link: the Map page with this unit open ("send me the Cahul page")."""
+    st.caption(t("share.profile_link"))
+    st.code(view.link(lang(), only=("year", "indicator", "profile")), language=None, wrap_lines=True)
 
 
 def unit_profile(code: str, year: int) -> None:

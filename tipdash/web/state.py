@@ -9,6 +9,7 @@ import streamlit as st
 
 from tipdash import i18n, indicators, units
 from tipdash.i18n import formats
+from tipdash.web import view
 from tipdash.web.cache import available_years
 
 #: page id -> (script, i18n title key, material icon)
@@ -44,7 +45,7 @@ def lang() -> str:
     """The language chosen in the sidebar (ro by default); before the widget exists, the URL's."""
     value = st.session_state.get("lang")
     if value is None:
-        raw = _url_values("lang")
+        raw = view.url_values("lang")
         value = raw[-1] if raw and raw[-1] in i18n.LANGS else None
     return i18n.normalise_lang(value)
 
@@ -136,10 +137,7 @@ def filters() -> Filters:
 
 
 def _url_values(key: str) -> list[str]:
-    try:
-        return [v for v in st.query_params.get_all(key)]
-    except Exception:  # noqa: BLE001 -- a malformed URL must never break the page
-        return []
+    return view.url_values(key)
 
 
 def _notice(filter_key: str, value: Any, default: str) -> None:
@@ -147,26 +145,20 @@ def _notice(filter_key: str, value: Any, default: str) -> None:
         t("filter.invalid", value=f"“{value}”", filter=t(f"filter.{filter_key}"), default=default))
 
 
-def _check_bound(key: str, valid: Callable[[list[str]], bool], default_text: Callable[[], str]) -> None:
-    """A widget bound to the URL drops invalid values silently: say so, once per session."""
-    if key in st.session_state:
-        return
-    raw = _url_values(key)
-    if raw and not valid(raw):
-        _notice(key, ",".join(raw), default_text())
-
-
-def _seed_indicator() -> None:
-    if "indicator" in st.session_state:
-        return
-    raw = _url_values("indicator")
-    if not raw:
-        return
-    value = raw[-1].strip().lower()
-    if value in NUMERIC:
-        st.session_state["indicator"] = value
-    else:
-        _notice("indicator", raw[-1], i18n.indicator_label(DEFAULT_INDICATOR, lang()))
+def resolve(name: str, valid: Callable[[Any], bool], default: Any, *, fix: Callable[[Any], Any] | None = None,
+            notice: Callable[[list[str]], None] | None = None) -> Any:
+    """The canonical value of ``name``: the URL's the first time (``fix`` turns it into a value,
+    ``notice`` says why it was not one), then the session's; ``default`` when not valid."""
+    present, value, raw = view.from_url(name)
+    if present:
+        if value is not None and fix is not None:
+            value = fix(value)
+        if value is not None and valid(value):
+            st.session_state[name] = value
+        elif notice is not None:
+            notice(raw)
+    current = st.session_state.get(name)
+    return current if current is not None and valid(current) else default
 
 
 def _parse_units(raw: list[str]) -> tuple[list[str], list[str]]:
@@ -192,45 +184,45 @@ def _parse_units(raw: list[str]) -> tuple[list[str], list[str]]:
     return good, bad
 
 
-def _seed_units() -> None:
-    if "units" in st.session_state:
-        return
-    raw = _url_values("units")
-    if not raw:
-        return
+def _url_units(raw: list[str]) -> list[str]:
     good, bad = _parse_units(raw)
     for b in bad:
         st.session_state.setdefault(_NOTICES, []).append(
             t("filter.unknown_unit", value=f"“{b}”") if not good else t("page.filters.unit_ignored", value=f"“{b}”"))
-    st.session_state["units"] = good
+    return good
 
 
-def _sync_url(key: str, value: list[str] | str | None) -> None:
-    """Keep an unbound filter in the URL (codes, so a link works in every language)."""
-    current = _url_values(key)
-    want = [] if value in (None, "", []) else ([",".join(value)] if isinstance(value, list) else [value])
-    if current == want:
-        return
-    if want:
-        st.query_params[key] = want[0]
-    elif key in st.query_params:
-        del st.query_params[key]
+def _year_filters(sb, years: list[int], wanted: tuple[str, ...], lg: str) -> None:
+    ys = set(years)
+    if "year" in wanted and years:
+        year = resolve("year", lambda y: y in ys, years[-1],
+                       notice=lambda raw: _notice("year", raw[-1], str(years[-1])))
+        view.bound("year", sb.selectbox, year, lg, label=t("filter.year"), options=sorted(years, reverse=True))
+    if "years" in wanted and years:
+        rng = resolve("years", lambda r: len(r) == 2 and r[0] in ys and r[1] in ys, default_range(years),
+                      fix=lambda r: (min(r), max(r)),
+                      notice=lambda raw: _notice("years", ",".join(raw), "–".join(map(str, default_range(years)))))
+        view.bound("years", sb.select_slider, tuple(rng), lg, label=t("filter.years"), options=years)
 
 
 def sidebar_filters(page: str | None) -> Filters:
     """Create the shared filters in the sidebar (called once per run, by app.py; ``page`` None =
     only the language, for a page the visitor may not open).
 
-    ``lang``, ``year`` and ``years`` use ``bind="query-params"`` (their URL value is the code or
-    the year itself). ``indicator`` and ``units`` show translated labels, and a bound widget
-    writes its *label* to the URL, so those two are synced to the URL here, as codes."""
+    ``lang`` is bound to the URL by Streamlit (its options are codes). The others are canonical
+    values drawn by a widget per language (:mod:`tipdash.web.view`): a language switch keeps them and
+    relabels them at once; app.py writes them to the URL, as codes, at the end of the run."""
     years = available_years()
     wanted = PAGE_FILTERS.get(page, ())
     lg = lang()
     st.session_state[_NOTICES] = []
     sb = st.sidebar
+    view.begin_run()
 
-    _check_bound("lang", lambda raw: raw[-1] in i18n.LANGS, lambda: i18n.lang_name(i18n.DEFAULT_LANG))
+    if "lang" not in st.session_state:
+        raw = _url_values("lang")
+        if raw and raw[-1] not in i18n.LANGS:
+            _notice("lang", ",".join(raw), i18n.lang_name(i18n.DEFAULT_LANG))
     # the default goes through session state, not default=: a valid ?lang= still wins on the first
     # run, and an empty "?lang=" then cannot clear the (required) control
     st.session_state.setdefault("lang", i18n.DEFAULT_LANG)
@@ -238,31 +230,18 @@ def sidebar_filters(page: str | None) -> Filters:
         " · ".join(dict.fromkeys(i18n.t("filter.lang", code) for code in i18n.LANGS)),
         list(i18n.LANGS), required=True, key="lang", bind="query-params", width="stretch")
 
-    if "year" in wanted and years:
-        _check_bound("year", lambda raw: raw[-1] in {str(y) for y in years}, lambda: str(years[-1]))
-        sb.selectbox(t("filter.year"), sorted(years, reverse=True), key="year",
-                     bind="query-params", persist_state="session")
-    if "years" in wanted and years:
-        _check_bound("years", lambda raw: len(raw) == 2 and all(r in {str(y) for y in years} for r in raw),
-                     lambda: "–".join(map(str, default_range(years))))
-        sb.select_slider(t("filter.years"), options=years, value=default_range(years), key="years",
-                         bind="query-params", persist_state="session")
+    _year_filters(sb, years, wanted, lg)
     if "indicator" in wanted:
-        _seed_indicator()
-        if "indicator" not in st.session_state:
-            st.session_state["indicator"] = DEFAULT_INDICATOR
-        sb.selectbox(t("filter.indicator"), NUMERIC, key="indicator",
-                     format_func=lambda c: i18n.indicator_label(c, lg), persist_state="session")
-        _sync_url("indicator", None if st.session_state["indicator"] == DEFAULT_INDICATOR
-                  else st.session_state["indicator"])
+        ind = resolve("indicator", lambda v: v in NUMERIC, DEFAULT_INDICATOR, fix=lambda v: v.strip().lower(),
+                      notice=lambda raw: _notice("indicator", raw[-1], i18n.indicator_label(DEFAULT_INDICATOR, lg)))
+        view.bound("indicator", sb.selectbox, ind, lg, label=t("filter.indicator"), options=NUMERIC,
+                   format_func=lambda c: i18n.indicator_label(c, lg))
     if "units" in wanted:
-        _seed_units()
-        if "units" not in st.session_state:
-            st.session_state["units"] = []
-        codes = sorted(commission_codes(), key=lambda c: formats.collation_key(i18n.unit_name(c, lg), lg))
-        sb.multiselect(t("filter.units"), codes, key="units", format_func=lambda c: i18n.unit_name(c, lg),
-                       placeholder=t("common.all_units"), persist_state="session")
-        _sync_url("units", list(st.session_state["units"]))
+        codes = set(commission_codes())
+        chosen = resolve("units", lambda v: all(c in codes for c in v), [], fix=_url_units)
+        order = sorted(codes, key=lambda c: formats.collation_key(i18n.unit_name(c, lg), lg))
+        view.bound("units", sb.multiselect, list(chosen), lg, label=t("filter.units"), options=order,
+                   format_func=lambda c: i18n.unit_name(c, lg), placeholder=t("common.all_units"))
     return filters()
 
 
@@ -270,3 +249,24 @@ def show_notices() -> None:
     """Filter values from the URL that were not valid (shown above the page)."""
     for text in st.session_state.get(_NOTICES, []):
         st.warning(text, icon=":material/link_off:")
+
+
+def choice(name: str, make: Callable[..., Any], options: list[Any], default: Any, **kwargs) -> Any:
+    """A widget over ``options`` for the canonical ``name`` (in the link, kept across languages)."""
+    value = resolve(name, lambda v: v in options, default)
+    return view.bound(name, make, value, lang(), options=list(options), **kwargs)
+
+
+def tabs(name: str, codes: list[str], labels: list[str]) -> list[Any]:
+    """``st.tabs`` whose open tab is the canonical ``name`` (a code): in the link, kept across
+    languages (the labels change, the code does not)."""
+    code = resolve(name, lambda v: v in codes, codes[0])
+    st.session_state[name] = code
+    view.mark_shown(name)
+    key = view.widget_key(name, lang())
+
+    def _changed() -> None:
+        label = st.session_state.get(key)
+        if label in labels:
+            st.session_state[name] = codes[labels.index(label)]
+    return list(st.tabs(labels, default=labels[codes.index(code)], key=key, on_change=_changed))

@@ -1,0 +1,98 @@
+"""The view as officials share it, in headless Chromium on the SYNTHETIC multi-year database:
+a language round trip keeps the view, the link in the sidebar restores it (profile and change
+mode included) in a fresh browser. Screenshots go to tests/e2e/artifacts/ (ux_*.png)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import ARTIFACTS, local_page, wait_idle
+from tests.e2e.test_browser import MAP_READY, assert_no_exception
+
+pytestmark = pytest.mark.e2e
+
+TITLE = "() => document.querySelector('.js-plotly-plot')._fullLayout.title.text"
+SIDEBAR = "[data-testid='stSidebar']"
+
+
+def _open(pg, query: str) -> None:
+    pg.goto(f"{pg.base_url}/?{query}")
+    wait_idle(pg)
+    pg.wait_for_function(MAP_READY, timeout=30_000)
+    assert_no_exception(pg)
+
+
+def _lang(pg, lang: str) -> None:
+    pg.locator(f"{SIDEBAR} [data-testid='stButtonGroup'] button").filter(
+        has_text=re.compile(f"^{lang}$")).click()
+    wait_idle(pg)
+    pg.wait_for_function(MAP_READY, timeout=30_000)
+
+
+def _indicator_shown(pg) -> str:
+    box = pg.locator(f"{SIDEBAR} [data-testid='stSelectbox']").nth(1)
+    return box.inner_text() + " " + box.locator("input").input_value()
+
+
+def _units_shown(pg) -> str:
+    return pg.locator(f"{SIDEBAR} [data-testid='stMultiSelect']").inner_text()
+
+
+def test_language_round_trip_keeps_indicator_and_units(history_page):
+    pg = history_page
+    _open(pg, "lang=ro&year=2020&indicator=trainings&units=MD-CA,MD-BA")
+    expected = {"ru": ("Обучающие мероприятия", ("Кагул", "Бэлць")),
+                "en": ("Trainings", ("Cahul", "Bălți")),
+                "ro": ("Instruiri", ("Cahul", "Bălți"))}
+    for lang in ("ru", "en", "ro"):
+        _lang(pg, lang)
+        label, names = expected[lang]
+        assert label in pg.evaluate(TITLE) and "2020" in pg.evaluate(TITLE)
+        assert label in _indicator_shown(pg)                       # the widget says it in the new language
+        assert all(n in _units_shown(pg) for n in names), _units_shown(pg)
+        url = pg.url.replace("%2C", ",")
+        assert f"lang={lang}" in url and "indicator=trainings" in url and "year=2020" in url
+        assert re.search(r"units=(MD-CA,MD-BA|MD-BA,MD-CA)", url), url
+        pg.screenshot(path=str(ARTIFACTS / f"ux_lang_roundtrip_{lang}.png"))
+
+
+def test_the_copied_link_restores_profile_and_change_mode(history_page, browser):
+    pg = history_page
+    _open(pg, "lang=en&year=2021")
+    pg.locator("[data-testid='stMain'] [data-testid='stButtonGroup'] button").filter(
+        has_text="Change against a base year").click()
+    wait_idle(pg)
+    base = pg.locator("[data-testid='stMain'] [data-testid='stSelectbox']").filter(has_text="Base year")
+    base.click()
+    pg.get_by_role("option", name="2019", exact=True).click()
+    wait_idle(pg)
+    box = pg.get_by_role("combobox", name=re.compile("Unit profile"))
+    box.click()
+    pg.keyboard.type("Cahul")
+    pg.keyboard.press("Enter")
+    wait_idle(pg)
+    dialog = pg.get_by_role("dialog")
+    assert "Cahul" in dialog.inner_text()
+    link = dialog.locator("[data-testid='stCode']").inner_text().strip()
+    assert "profile=MD-CA" in link
+    pg.keyboard.press("Escape")                                    # closing the profile forgets it
+    wait_idle(pg)
+    assert pg.get_by_role("dialog").count() == 0
+    view_link = pg.locator(f"{SIDEBAR} [data-testid='stCode']").inner_text().strip()
+    assert "mode=change" in view_link and "base=2019" in view_link and "profile" not in view_link
+    # the profile's link in a fresh browser: the map with Cahul's profile open
+    with local_page(browser, pg.base_url) as fresh:
+        fresh.goto(link)
+        wait_idle(fresh)
+        assert "Cahul" in fresh.get_by_role("dialog").inner_text()
+        fresh.screenshot(path=str(ARTIFACTS / "ux_profile_link_opened.png"))
+    # the view's link (change mode against 2019) in a fresh browser, then with the profile
+    with local_page(browser, pg.base_url) as fresh:
+        fresh.goto(view_link + "&profile=MD-CA")
+        wait_idle(fresh)
+        fresh.wait_for_function(MAP_READY, timeout=30_000)
+        title = fresh.evaluate(TITLE)
+        assert "2019" in title and "2021" in title, title
+        assert "Cahul" in fresh.get_by_role("dialog").inner_text()
+        assert "mode=change" in fresh.url and "base=2019" in fresh.url and "profile=MD-CA" in fresh.url
