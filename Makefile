@@ -20,6 +20,7 @@ init: setup
 	$(BIN)/python -m tipdash init
 
 run: init
+	@tools/system-deps.sh run chromium:chromium
 		@echo "tipdash: open http://localhost:$(PORT) (Ctrl+C to stop)"
 	$(BIN)/python -m streamlit run app.py --server.headless true --server.port $(PORT) \
 		--browser.gatherUsageStats false

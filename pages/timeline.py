@@ -30,7 +30,8 @@ totals = totals[totals["year"].isin(years)].reset_index(drop=True)
 left, right = st.columns(2)
 for col, ind in ((left, "sessions"), (right, "information_activities")):
     with col:
-        web.chart(web_history.yearly_chart(ind, tuple(years), f.units), f"tl_sum_{ind}")
+        web.chart(web_history.yearly_chart(ind, tuple(years), f.units), f"tl_sum_{ind}",
+                  i18n.indicator_label(ind, lang), year=(years[0], years[-1]), name=f"timeline_{ind}_per_year")
 st.caption(web.t("page.timeline.summary_caption"))
 with st.expander(web.t("page.common.data_table")):
     web.table(totals, "yearly_totals", year=(years[0], years[-1]), filters=f.export_filters("units"), key="tl_sum")
@@ -52,7 +53,8 @@ if len(acts):
                          hover_period="when",
                          labels={"period": i18n.column_label("period", lang), "when": i18n.column_label("period", lang),
                                  "activities": i18n.column_label("activities", lang), "label": ""})
-    web.chart(fig, "tl_activities")
+    web.chart(fig, "tl_activities", web.t("page.timeline.activities", period=formats.year_span(y0, y1, lang)),
+              year=(y0, y1), name=f"timeline_activities_{freq}_{by}")
     with st.expander(web.t("page.common.data_table")):
         web.table(acts, "activities_timeline", year=span, filters={**flt, "freq": freq, "by": by}, key="tl_acts")
 else:
@@ -73,7 +75,7 @@ if len(q):
     web.chart(web.period_bars(qq, "start", "sessions", None, start=y0, end=y1, days=80, hover_period="quarter",
                             labels={"quarter": i18n.column_label("quarter", lang), "start": "",
                                     "sessions": i18n.indicator_label("sessions", lang)}),
-             "tl_quarters")
+             "tl_quarters", web.t("page.timeline.sessions"), year=(y0, y1), name="timeline_sessions_per_quarter")
     st.caption(web.t("page.timeline.quarters_caption"))
     with st.expander(web.t("page.common.data_table")):
         web.table(q, "sessions_per_quarter", year=span, filters=flt, key="tl_q")
@@ -107,7 +109,7 @@ if len(dated):
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(tickformat="%m.%Y")
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend_title_text="")
-    web.chart(fig, "tl_periods")
+    web.chart(fig, "tl_periods", web.t("page.timeline.periods"), year=(y0, y1), name="timeline_periods")
     st.caption(web.t("page.timeline.periods_caption"))
 else:
     st.info(web.t("page.timeline.no_periods"))

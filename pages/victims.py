@@ -61,7 +61,8 @@ for dim, tab in zip(dims, tabs):
         if len(numeric):
             numeric["label"] = [i18n.vocab_label(dim, v, lang) for v in numeric[dim]]
             web.chart(web.bar(numeric, "label", "count", labels={"label": "", "count": i18n.column_label("count", lang)},
-                            height=300), f"v_{dim}")
+                            height=300), f"v_{dim}", f"{web.t('page.victims.breakdowns')}: {i18n.column_label(dim, lang)}",
+                      year=f.year, name=f"victims_by_{dim}")
         web.table(shown, f"victims_by_{dim}", year=f.year, filters=flt, key=f"v_{dim}")
 
 # --- assistance -----------------------------------------------------------------------------------

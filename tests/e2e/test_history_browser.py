@@ -112,7 +112,7 @@ def test_heat_table_renders_sorts_and_downloads(history_page, lang):
     with pg.expect_download(timeout=90_000) as dl:
         pg.get_by_role("button", name={"ro": "Descarcă CSV", "en": "Download CSV"}[lang]).first.click()
     rows = list(csv.reader(io.StringIO(open(dl.value.path(), encoding="utf-8-sig").read())))
-    assert rows[1][1:] == YEARS and len(rows) == 2 + 35                   # provenance, header, 35 units
+    assert rows[0][1:] == YEARS and len(rows) == 1 + 35                   # header, 35 units
     screenshot(pg, f"history_trends_{lang}.png")
 
 

@@ -96,3 +96,21 @@ def test_the_copied_link_restores_profile_and_change_mode(history_page, browser)
         assert "2019" in title and "2021" in title, title
         assert "Cahul" in fresh.get_by_role("dialog").inner_text()
         assert "mode=change" in fresh.url and "base=2019" in fresh.url and "profile=MD-CA" in fresh.url
+
+
+@pytest.mark.parametrize("lang,title,source", [("en", "Trainings, 2021", "Source: Reports of the territorial"),
+                                               ("ro", "Instruiri, 2021", "Sursa")])
+def test_the_map_png_says_what_it_is(history_page, lang, title, source):
+    from tipdash.exports import images
+
+    pg = history_page
+    _open(pg, f"lang={lang}&year=2021&indicator=trainings&units=MD-CA")
+    button = {"en": "PNG image", "ro": "Imagine PNG"}[lang]
+    with pg.expect_download(timeout=120_000) as dl:
+        pg.get_by_role("button", name=button).first.click()
+    assert dl.value.suggested_filename == f"tipdash_map_trainings_2021_{lang}.png"
+    data = open(dl.value.path(), "rb").read()
+    meta = images.png_text(data)
+    assert meta["Title"] == title and meta["Source"].startswith(source), meta
+    assert "Cahul" in meta["Description"] and "2021" in meta["Description"]
+    (ARTIFACTS / f"ux_map_export_{lang}.png").write_bytes(data)

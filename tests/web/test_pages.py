@@ -176,7 +176,9 @@ def test_map_2022_table_has_35_rows_7_not_reported(db):
     shown = texts(at)
     assert "around 500" in shown                           # approximate national figure
     assert "28 of 35" in shown
-    assert [b.label for b in at.get("download_button")][:2] == ["Download CSV", "Download Excel"]
+    labels = [b.label for b in at.get("download_button")]
+    assert labels[:2] == ["PNG image", "SVG image"]                       # the map's image
+    assert labels[2:5] == ["Download CSV", "Download Excel", "Data package (zip)"]   # the table's
 
 
 def test_map_figure_draws_every_unit_once_with_its_status(db):

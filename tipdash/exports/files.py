@@ -15,7 +15,8 @@ import xlsxwriter
 from tipdash import i18n
 from tipdash.exports.cells import cell_text, csv_field, escape_text, header_label, header_text, rows
 from tipdash.exports.labels import localise
-from tipdash.exports.provenance import meta_dict, meta_lang, one_line, provenance_line, provenance_rows, year_text
+from tipdash.exports.provenance import (exported_on_text, meta_dict, meta_lang, one_line, provenance_line,
+                                       provenance_rows, year_text)
 from tipdash.i18n.formats import plain_number
 from tipdash.values import is_bool, is_missing, is_number
 
@@ -176,15 +177,24 @@ def file_name(view: Any, year: Any, lang: str | None, ext: str) -> str:
 def download(df: pd.DataFrame, meta: Mapping[str, Any], fmt: str = "csv", *,
              localised: bool = True) -> tuple[bytes, str, str]:
     """(bytes, file name, MIME type) of a page download: ``localise`` (when ``localised``)
-    then :func:`to_csv` / :func:`to_xlsx`; ``meta`` as in the module docstring."""
+    then :func:`to_csv` / :func:`to_xlsx` / the data package; ``meta`` as in the module docstring.
+
+    The page's CSV is plain (header on line 1: pandas and Excel read it without options); its
+    provenance goes in the Excel "about" sheet and in the data package (``zip``: the same CSV,
+    a README with source, filters, export time and notes, and the columns' definitions)."""
+    from tipdash.exports.package import to_package
+
     m = meta_dict(meta)
     lang = meta_lang(m)
     frame = localise(df, lang) if localised else df
     fmt = fmt.lower().lstrip(".")
+    name = lambda ext: file_name(m.get("view", "data"), m.get("year"), lang, ext)  # noqa: E731
     if fmt in ("xlsx", "excel"):
-        return (to_xlsx(frame, m), file_name(m.get("view", "data"), m.get("year"), lang, "xlsx"),
+        return (to_xlsx(frame, m), name("xlsx"),
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     if fmt == "csv":
-        return (to_csv(frame, m), file_name(m.get("view", "data"), m.get("year"), lang, "csv"),
-                "text/csv")
-    raise ValueError(f"unknown download format {fmt!r}; expected csv or xlsx")
+        return to_csv(frame, m, provenance=False), name("csv"), "text/csv"
+    if fmt == "zip":
+        m.setdefault("exported_on", exported_on_text(m))
+        return to_package(df, frame, to_csv(frame, m, provenance=False), m, name("csv")), name("zip"), "application/zip"
+    raise ValueError(f"unknown download format {fmt!r}; expected csv, xlsx or zip")

@@ -1,6 +1,7 @@
 """Small chart helpers (plotly): bars with integer axes, bars on a real date axis."""
 from __future__ import annotations
 
+import re
 from typing import Mapping
 
 import pandas as pd
@@ -86,5 +87,11 @@ def _integer_axis(fig, values: pd.Series, axis: str) -> None:
     (fig.update_yaxes if axis == "y" else fig.update_xaxes)(**upd)
 
 
-def chart(fig, key: str) -> None:
-    st.plotly_chart(fig, key=key, config={"displaylogo": False})
+def chart(fig, key: str, title: str | None = None, *, year=None, name: str | None = None) -> None:
+    """The chart, and its PNG / SVG downloads with ``title`` (default: the figure's own title),
+    the view, the source and the privacy note (the plotly camera button is off: its image had none)."""
+    from tipdash.web.chart_export import image_buttons
+
+    st.plotly_chart(fig, key=key, config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]})
+    title = title or re.sub(r"<[^>]+>", "", str(fig.layout.title.text or "")) or key
+    image_buttons(fig, name=name or title, title=title, year=year, key=key)

@@ -145,9 +145,11 @@ def unit_history(code: str, indicator: str) -> None:
     lg = lang()
     title = t("page.history.unit_title", unit=i18n.unit_name(code, lg), indicator=i18n.indicator_label(indicator, lg))
     st.markdown(f"**{title}**")
-    chart(cached_figure("web.history.unit_trend_chart", lg, code, indicator), f"hist_trend_{code}")
+    chart(cached_figure("web.history.unit_trend_chart", lg, code, indicator), f"hist_trend_{code}", title,
+          name=f"{code}_{indicator}_per_year")
     st.markdown(f"**{t('page.history.strip_title')}**")
-    chart(cached_figure("web.history.reporting_strip_chart", lg, code), f"hist_strip_{code}")
+    chart(cached_figure("web.history.reporting_strip_chart", lg, code), f"hist_strip_{code}",
+          f"{i18n.unit_name(code, lg)}: {t('page.history.strip_title')}", name=f"{code}_reporting")
     st.caption(t("page.history.strip_caption"))
     if indicator == "victims":
         st.caption(t("page.history.victims_caption", threshold=privacy.threshold(), label=privacy.label()))

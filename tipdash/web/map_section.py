@@ -11,6 +11,7 @@ import streamlit as st
 from tipdash import i18n, privacy
 from tipdash.values import is_missing
 from tipdash.web import map_years, view
+from tipdash.web.chart_export import image_buttons
 from tipdash.web.cache import available_years, data, get_store, national_row
 from tipdash.web.state import commission_codes, fmt_number, lang, resolve, t
 from tipdash.web.tables import protected_units
@@ -77,7 +78,10 @@ def map_section(year: int, indicator: str, units: tuple[str, ...]) -> tuple[int 
     s = get_store()
     fig = _figure(str(s.path), s.version, lg, indicator, year, tuple(years), base, tuple(sorted(units)))
     st.plotly_chart(fig, on_select=_on_select, selection_mode="points", key="map",
-                    config={"displaylogo": False, "scrollZoom": True})
+                    config={"displaylogo": False, "scrollZoom": True, "modeBarButtonsToRemove": ["toImage"]})
+    label = i18n.indicator_label(indicator, lg)
+    image_buttons(fig, name=f"map_{indicator}" + (f"_change_{base}" if base else ""), year=year, key="map",
+                  title=map_years._title(label, year, base), names={c: i18n.unit_name(c, lg) for c in commission_codes()})
     hints = [t("page.map.click_hint")] + ([t("page.map.slider_hint")] if len(years) > 1 else [])
     st.caption(" ".join(hints))
     frame = _protected(str(s.path), s.version, year, base)

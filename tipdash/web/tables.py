@@ -72,7 +72,8 @@ def session_bound(make: Callable[[str], bytes]) -> Callable[[str], bytes]:
 
 def download_buttons(df: pd.DataFrame, view: str, *, year: Any = None, filters: Mapping[str, Any] | None = None,
                      source: str | None = None, key: str | None = None) -> None:
-    """Download CSV / Download Excel of exactly ``df`` (localised headers, via tipdash.exports)."""
+    """Download CSV / Excel / data package of exactly ``df`` (localised headers, via tipdash.exports;
+    the grid's own CSV button is hidden by ``client.disableDataExport``: one control per table)."""
     lg = lang()
     meta = {"view": view, "year": year, "lang": lg, "filters": dict(filters or {})}
     if source:
@@ -90,6 +91,9 @@ def download_buttons(df: pd.DataFrame, view: str, *, year: Any = None, filters: 
                         file_name=xlsx_name, key=f"dl_{key}_xlsx", on_click="ignore",
                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         icon=":material/table_view:")
+    row.download_button(t("common.download_package"), data=lambda: made("zip"),
+                        file_name=exports.file_name(view, year, lg, "zip"), mime="application/zip",
+                        key=f"dl_{key}_zip", on_click="ignore", icon=":material/folder_zip:")
 
 
 def table(df: pd.DataFrame, view: str, *, year: Any = None, filters: Mapping[str, Any] | None = None,
