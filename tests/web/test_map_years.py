@@ -42,7 +42,7 @@ def spec(uy, indicator, year, base=None):
 
 
 def legend_of(d, frame=None):
-    names = [tr["name"] for tr in d["data"][2:]]
+    names = [tr["name"] for tr in d["data"][2:] if tr.get("showlegend")]
     choro = (frame or d)["data"][0]
     return dict(zip(d["data"][0]["locations"], (names[int(z)] for z in choro["z"])))
 

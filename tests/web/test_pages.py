@@ -138,7 +138,7 @@ def map_figure(at: AppTest) -> dict:
 
 def map_categories(fig: dict) -> dict[str, str]:
     """unit code -> the legend entry (category name) the map draws it with."""
-    legend = [tr["name"] for tr in fig["data"][2:]]
+    legend = [tr["name"] for tr in fig["data"][2:] if tr.get("showlegend")]
     choro = fig["data"][0]
     return {code: legend[int(z)] for code, z in zip(choro["locations"], arr(choro["z"]))}
 
@@ -191,9 +191,9 @@ def test_map_figure_draws_every_unit_once_with_its_status(db):
     assert {c for c, n in cats.items() if n == "Did not provide relevant information"} == NOT_REPORTED_2022
     assert {c for c, n in cats.items() if n == "0 (reported zero)"} == NO_SESSIONS_2022
     assert cats["MD-SN"] == "No commission (Left Bank of the Dniester)"
-    legend = [tr["name"] for tr in fig["data"][2:]]
+    legend = [tr["name"] for tr in fig["data"][2:] if tr.get("showlegend")]
     assert {"1", "2", "3", "4"} <= set(legend)             # one class per value, 1..4 sessions
-    colours = {tr["name"]: tr["marker"]["color"] for tr in fig["data"][2:]}
+    colours = {tr["name"]: tr["marker"]["color"] for tr in fig["data"][2:] if tr.get("showlegend")}
     assert len(set(colours.values())) == len(colours)      # every legend entry its own colour
     # the ranking beside the map: the 35 commissions, most sessions first, not reported last
     bar = fig["data"][1]
@@ -214,7 +214,7 @@ def test_changing_year_indicator_units_changes_what_is_shown(db):
     assert (after["Reporting status"] == "Did not provide relevant information").sum() == 34
     assert not before.equals(after)
 
-    at.selectbox(key="indicator@en").set_value("trainings").run()
+    at.selectbox(key="indicator@en@2021").set_value("trainings").run()
     assert not at.exception
     assert plain(map_figure(at)["layout"]["title"]["text"]) == "Trainings, 2021"
     assert at.query_params.get("indicator") in ("trainings", ["trainings"])
@@ -342,14 +342,14 @@ def test_change_mode_maps_the_size_of_the_change_against_a_base_year(db):
     assert cats["MD-CA"] == "−2"                               # Cahul: 2 sessions in 2021, 0 in 2022
     assert {n for c, n in cats.items() if c not in ("MD-CA", "MD-SN")} <= {
         "Not comparable (figure missing)", "Did not provide relevant information"}
-    legend = {tr["name"]: tr["marker"]["color"] for tr in fig["data"][2:]}
+    legend = {tr["name"]: tr["marker"]["color"] for tr in fig["data"][2:] if tr.get("showlegend")}
     assert legend["−2"] in ("#fdb863", "#e08214", "#b35806")   # orange = fewer (never red/green)
     assert plain(fig["layout"]["title"]["text"]) == "Sessions: change from 2021 to 2022"
     table = frames(at)[0]
     assert {"Sessions, 2021", "Sessions: change 2021–2022"} <= set(table.columns)
     assert dict(zip(table["Code"], table["Sessions: change 2021–2022"]))["MD-CA"] == "-2"
     at.segmented_control(key="map_mode@en").set_value("change").run()
-    at.selectbox(key="indicator@en").set_value("victims").run()   # victims: the change is not mapped
+    at.selectbox(key="indicator@en@2022").set_value("victims").run()   # victims: the change is not mapped
     assert "not mapped, to protect small counts" in texts(at)
 
 

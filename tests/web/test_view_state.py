@@ -25,7 +25,7 @@ def test_language_round_trip_keeps_every_part_of_the_view(hdb):  # noqa: F811
             (ss["year"], ss["indicator"], sorted(ss["units"])) == (2020, "trainings", ["MD-BA", "MD-CA"])
         assert (ss["profile_unit"], ss["map_mode"], ss["map_base"]) == ("MD-CA", "change", 2018)
         # the widgets drawn are the new language's, showing the same values
-        assert at.selectbox(key=f"indicator@{lang}").value == "trainings"
+        assert at.selectbox(key=f"indicator@{lang}@2020").value == "trainings"
         assert sorted(at.multiselect(key=f"units@{lang}").value) == ["MD-BA", "MD-CA"]
         assert at.selectbox(key=f"profile_unit@{lang}").value == "MD-CA"
         assert title in plain(map_figure(at)["layout"]["title"]["text"])
@@ -56,3 +56,17 @@ def test_page_choices_come_from_the_link(hdb, page, params, key, value):  # noqa
     at = run(page, "en", **params)
     assert at.session_state[key] == value
     assert not at.exception
+
+
+def test_the_indicator_list_says_which_have_district_figures(hdb):  # noqa: F811
+    at = run("map", "en", year="2022")
+    joined = " | ".join(at.selectbox(key="indicator@en@2022").options)
+    assert "Trainings · national figure only" in joined           # 2022: the note gives a national total only
+    assert "Sessions ·" not in joined                              # sessions: district figures exist
+    at.selectbox(key="indicator@en@2022").set_value("trainings").run()
+    assert at.session_state["indicator"] == "trainings"
+    assert any("national" in i.value.lower() for i in at.info)     # and the page says so above the map
+    # another year, another list: the value stays
+    at.selectbox(key="year@en").set_value(2021).run()
+    assert at.session_state["indicator"] == "trainings"
+    assert "Trainings ·" not in " | ".join(at.selectbox(key="indicator@en@2021").options)

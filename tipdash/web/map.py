@@ -19,7 +19,7 @@ from tipdash.web.state import fmt_number, lang, t
 #: status categories of the map, each drawn as its own trace with its own legend entry
 STATUS_STYLE: dict[str, dict[str, Any]] = {
     "zero": {"fill": "#ffffff", "line": "#1a1a1a", "width": 1.4, "label": "page.map.legend.zero"},
-    "suppressed": {"fill": "#e08a2c", "line": "#ffffff", "width": 0.8, "label": "page.map.legend.suppressed"},
+    "suppressed": {"fill": "#c2b5d9", "line": "#4d4d4d", "width": 0.8, "label": "page.map.legend.suppressed"},
     "not_given": {"fill": "#efe3c4", "line": "#b9a77a", "width": 0.8, "label": "page.map.legend.not_given"},
     "not_reported": {"fill": "#d0d0d0", "line": "#ffffff", "width": 0.8, "label": "page.map.legend.not_reported"},
     "left_bank": {"fill": "#8a8a8a", "line": "#ffffff", "width": 0.8, "label": "page.map.legend.left_bank"},

@@ -19,13 +19,14 @@ from tipdash.web.tables import protected_units
 
 @st.cache_resource(show_spinner=False, max_entries=48)
 def _figure(path: str, version: Any, lg: str, indicator: str, year: int, years: tuple[int, ...],
-            base_year: int | None, highlight: tuple[str, ...]):
+            base_year: int | None, highlight: tuple[str, ...], outline: tuple[str, ...] = ()):
     """Built once per database, language and view (20 frames take a few hundred ms to build);
     the figure is shared read-only between sessions (plotly_chart only reads it)."""
     uy = data("unit_years", years[0], years[-1])
     if indicator == "victims":
         uy = privacy.protect_unit_years(uy)
-    return map_years.build(uy, indicator, year, list(years), base_year=base_year, highlight=highlight)
+    return map_years.build(uy, indicator, year, list(years), base_year=base_year, highlight=highlight,
+                           outline=outline)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -76,22 +77,63 @@ def map_section(year: int, indicator: str, units: tuple[str, ...]) -> tuple[int 
         else:
             base = _base_year(year, years)
     s = get_store()
-    fig = _figure(str(s.path), s.version, lg, indicator, year, tuple(years), base, tuple(sorted(units)))
-    st.plotly_chart(fig, on_select=_on_select, selection_mode="points", key="map",
-                    config={"displaylogo": False, "scrollZoom": True, "modeBarButtonsToRemove": ["toImage"]})
+    frame = _protected(str(s.path), s.version, year, base)
+    if base is None:
+        _national_only(frame, year, indicator)                  # said before the map is drawn
+    profile = view.get("profile_unit")
+    fig = _figure(str(s.path), s.version, lg, indicator, year, tuple(years), base, tuple(sorted(units)),
+                  (profile,) if profile else ())
     label = i18n.indicator_label(indicator, lg)
+    title = map_years._title(label, year, base)
+    summary = text_summary(frame, indicator, base)
+    st.plotly_chart(fig, on_select=_on_select, selection_mode="points", key="map", alt=f"{title}. {summary}",
+                    config={"displaylogo": False, "scrollZoom": True, "modeBarButtonsToRemove": ["toImage"]})
+    st.caption(summary)
     image_buttons(fig, name=f"map_{indicator}" + (f"_change_{base}" if base else ""), year=year, key="map",
-                  title=map_years._title(label, year, base), names={c: i18n.unit_name(c, lg) for c in commission_codes()})
+                  title=title, names={c: i18n.unit_name(c, lg) for c in commission_codes()})
     hints = [t("page.map.click_hint")] + ([t("page.map.slider_hint")] if len(years) > 1 else [])
     st.caption(" ".join(hints))
-    frame = _protected(str(s.path), s.version, year, base)
-    if base is not None:
-        return base, frame
+    if st.session_state.get("_map_left_bank"):
+        st.info(t("page.map.left_bank_info"))
+    return base, frame
+
+
+def _national_only(frame: pd.DataFrame, year: int, indicator: str) -> None:
     if not frame[indicator].map(lambda v: not is_missing(v)).any():
         nat = national_row(year, indicator)
         if not is_missing(nat.get("total")):
-            st.info(t("page.map.national_only", year=year, indicator=i18n.indicator_label(indicator, lg),
+            st.info(t("page.map.national_only", year=year, indicator=i18n.indicator_label(indicator, lang()),
                       value=fmt_number(nat.get("total"), bool(nat.get("approximate")))))
-    if st.session_state.get("_map_left_bank"):
-        st.info(t("page.map.left_bank_info"))
-    return None, frame
+
+
+def text_summary(frame: pd.DataFrame, indicator: str, base: int | None) -> str:
+    """The map in words (screen readers, and a line under it): units with a figure, the highest
+    three, and how many units are in each status; in change mode, increases and decreases."""
+    lg = lang()
+    col = indicator if base is None else f"{indicator}_change"
+    rows = frame[frame["code"].isin(commission_codes())]
+    values = [(c, v) for c, v in zip(rows["code"], rows[col]) if not is_missing(v) and not privacy.is_suppressed(v)]
+    parts = []
+    if base is None:
+        positive = sorted(((c, float(v)) for c, v in values if float(v) > 0), key=lambda x: -x[1])
+        parts.append(t("page.map.summary.with_figure", n=len(positive)))
+        if positive:
+            parts.append(t("page.map.summary.highest", items=", ".join(
+                f"{i18n.unit_name(c, lg)} ({fmt_number(v)})" for c, v in positive[:3])))
+        zero = sum(1 for _, v in values if float(v) == 0)
+        if zero:
+            parts.append(f"{t('page.map.legend.zero')}: {zero}")
+        hidden = sum(1 for v in rows[col] if privacy.is_suppressed(v))
+        if hidden:
+            parts.append(f"{t('page.map.legend.suppressed')}: {hidden}")
+    else:
+        for key, test in (("increase", lambda v: v > 0), ("decrease", lambda v: v < 0)):
+            parts.append(t(f"page.map.summary.{key}", n=sum(1 for _, v in values if test(float(v)))))
+        parts.append(f"{t('page.map.legend.no_change')}: {sum(1 for _, v in values if float(v) == 0)}")
+    missing = rows[rows[col].map(is_missing)]
+    not_rep = int((missing["reporting_status"] == "not_reported").sum())
+    if len(missing) - not_rep:
+        parts.append(f"{t('page.map.legend.not_given')}: {len(missing) - not_rep}")
+    if not_rep:
+        parts.append(f"{t('page.map.legend.not_reported')}: {not_rep}")
+    return t("page.map.summary", parts="; ".join(parts))

@@ -25,6 +25,8 @@ STATUS_ORDER = ("zero", "no_change", "suppressed", "not_given", "not_comparable"
 RANK_LAST = {"suppressed": 1, "not_given": 2, "not_comparable": 2, "not_reported": 3}
 # the legend on the left (outside the map: it hid the north), the map, the ranking on the right
 MAP_DOMAIN, BAR_DOMAIN, TOP, MAP_WIDTH_PX = (0.26, 0.66), (0.78, 1.0), 0.93, 360
+#: the two municipalities: small areas, drawn also as round targets at their centroids
+BIG_TARGETS = ("MD-CU", "MD-BA")
 
 
 def _numbers(values: Iterable) -> list[float]:
@@ -80,16 +82,20 @@ def _rank_key(row, value: float, name: str, lg: str):
     return (last, -value if last == 0 else 0, collation_key(name, lg))
 
 
-def _frame_traces(cats: pd.DataFrame, values: dict, index: dict, n: int, highlight: set[str]):
-    """(choropleth update, bar update) of one year."""
+def _frame_traces(cats: pd.DataFrame, values: dict, index: dict, n: int, highlight: set[str],
+                  outline: set[str] = frozenset()):
+    """(choropleth update, bar update, municipalities' targets update) of one year. The units
+    filtered or the profile's unit are outlined, never the others faded: the colours always
+    match the legend."""
     lg = lang()
     names = [i18n.unit_name(c, lg) for c in cats["code"]]
     styles = [palette.style(c, n) for c in cats["category"]]
-    opacity = [1.0 if not highlight or c in highlight else 0.35 for c in cats["code"]]
+    marked = [c in outline for c in cats["code"]]
     choro = {"z": [index[c] for c in cats["category"]],                  # names: the trace's fixed text
              "customdata": [list(x) for x in zip(cats["value_text"], cats["status_text"])],
-             "marker": {"line": {"color": [s[1] for s in styles], "width": [s[2] for s in styles]},
-                        "opacity": opacity}}
+             "marker": {"line": {"color": [palette.SELECTED if m else s[1] for s, m in zip(styles, marked)],
+                                 "width": [3.0 if m else s[2] for s, m in zip(styles, marked)]},
+                        "opacity": 1}}
     rows = [(r, values.get(r["code"], 0.0), name, s) for r, name, s in zip(cats.to_dict("records"), names, styles)
             if r["code"] != LEFT_BANK and (not highlight or r["code"] in highlight)]
     rows.sort(key=lambda x: _rank_key(x[0], x[1], x[2], lg))
@@ -98,7 +104,25 @@ def _frame_traces(cats: pd.DataFrame, values: dict, index: dict, n: int, highlig
            "customdata": [[r["code"]] for r, _, _, _ in rows],             # the map's hover says the status
            "marker": {"color": [s[0] for _, _, _, s in rows], "line": {"color": [s[1] for *_, s in rows],
                                                                          "width": [s[2] for *_, s in rows]}}}
-    return choro, bar
+    by_code = dict(zip(cats["code"], zip(styles, cats["value_text"], cats["status_text"])))
+    spots = [c for c in BIG_TARGETS if c in by_code]
+    targets = {"marker": {"color": [by_code[c][0][0] for c in spots]},
+               "customdata": [[c, by_code[c][1], by_code[c][2]] for c in spots]}
+    return choro, bar, targets
+
+
+def _targets_trace(codes: list[str], update: dict, label: str) -> list[dict]:
+    """The two municipalities as round targets over their small areas (a dark ring, then the
+    category's colour): easy to hover and to click; the click opens the profile like the area."""
+    lg = lang()
+    cents = geo.centroids()
+    codes = [c for c in BIG_TARGETS if c in codes and c in cents]
+    base = {"type": "scattermap", "lon": [cents[c][0] for c in codes], "lat": [cents[c][1] for c in codes],
+            "mode": "markers", "showlegend": False, "text": [i18n.unit_name(c, lg) for c in codes]}
+    ring = {**base, "marker": {"size": 19, "color": palette.DARK}, "hoverinfo": "skip", "name": "ring"}
+    spot = {**base, **update, "marker": {**update["marker"], "size": 14}, "name": label,
+            "hovertemplate": f"<b>%{{text}}</b><br>{label}: %{{customdata[1]}}<br>%{{customdata[2]}}<extra></extra>"}
+    return [ring, spot]
 
 
 def _colorscale(order: list[str], n: int) -> list:
@@ -148,7 +172,8 @@ def _controls(years: list[int], year: int) -> dict:
 
 
 def spec(cats_by_year: dict[int, pd.DataFrame], values_by_year: dict[int, dict], classes, indicator: str,
-         year: int, *, base_year: int | None = None, highlight: Iterable[str] = (), height: int = 720) -> dict:
+         year: int, *, base_year: int | None = None, highlight: Iterable[str] = (), height: int = 720,
+         outline: Iterable[str] = ()) -> dict:
     """The figure as a plain dict: the map and the ranking for ``year``, and one frame per year
     (slider and play) when there are several years."""
     lg = lang()
@@ -159,8 +184,9 @@ def spec(cats_by_year: dict[int, pd.DataFrame], values_by_year: dict[int, dict],
     order = [c for c, _ in legend]
     index = {c: i for i, c in enumerate(order)}
     n, highlight = len(classes), set(highlight)
-    data = {y: _frame_traces(cats_by_year[y], values_by_year[y], index, n, highlight) for y in years}
-    choro, bar = data[year]
+    marked = highlight | set(outline)
+    data = {y: _frame_traces(cats_by_year[y], values_by_year[y], index, n, highlight, marked) for y in years}
+    choro, bar, targets = data[year]
     # a click selects a unit (its profile opens); nothing may fade, or the colours stop matching the legend
     same = {"selected": {"marker": {"opacity": 1}}, "unselected": {"marker": {"opacity": 1}}}
     text_same = {"selected": {"marker": {"opacity": 1}, "textfont": {"color": palette.TEXT_DARK}},
@@ -179,11 +205,15 @@ def spec(cats_by_year: dict[int, pd.DataFrame], values_by_year: dict[int, dict],
         fill, line, width = palette.style(cat, n)
         traces.append({"type": "bar", "x": [None], "y": [None], "orientation": "h", "name": text, "showlegend": True,
                        "hoverinfo": "skip", "marker": {"color": fill, "line": {"color": line, "width": max(width, 1)}}})
+    spots = _targets_trace(list(cats_by_year[year]["code"]), targets, label)
+    n_traces = len(traces)
+    traces += spots                                   # after the legend's traces: their order stays
     out = {"data": traces, "layout": _layout(values_by_year, label, year, base_year, height)}
     if len(years) > 1:
-        out["frames"] = [{"name": str(y), "traces": [0, 1],
+        out["frames"] = [{"name": str(y), "traces": [0, 1, n_traces + 1],
                           "layout": {"title": _title_layout(_title(label, y, base_year))},
-                          "data": [{"type": "choroplethmap", **data[y][0]}, {"type": "bar", **data[y][1]}]}
+                          "data": [{"type": "choroplethmap", **data[y][0]}, {"type": "bar", **data[y][1]},
+                                   {"type": "scattermap", **data[y][2]}]}
                          for y in years]
         out["layout"].update(_controls(years, year), margin={"l": 0, "r": 10, "t": 40, "b": 90})
     return out
@@ -217,7 +247,7 @@ def values_of(df: pd.DataFrame, col: str) -> dict[str, float]:
 
 
 def build(uy: pd.DataFrame, indicator: str, year: int, years: list[int], *, base_year: int | None = None,
-          highlight: Iterable[str] = ()) -> go.Figure:
+          highlight: Iterable[str] = (), outline: Iterable[str] = ()) -> go.Figure:
     """The figure from ``unit_years`` over ``years`` (victims already protected). Built as a dict
     and wrapped without plotly's per-property validation (the tests validate the same spec):
     20 frames validated cost more than the 250 ms a page may take."""
@@ -229,5 +259,6 @@ def build(uy: pd.DataFrame, indicator: str, year: int, years: list[int], *, base
     else:
         classes, cats, tables = change_frames(uy, indicator, years, base_year)
         values = {y: values_of(df, f"{indicator}_change") for y, df in tables.items()}
-    return go.Figure(spec(cats, values, classes, indicator, year, base_year=base_year, highlight=highlight),
+    return go.Figure(spec(cats, values, classes, indicator, year, base_year=base_year, highlight=highlight,
+                          outline=outline),
                      _validate=False)

@@ -11,6 +11,7 @@ from tipdash.web.map import CLASS_COLOURS, STATUS_STYLE
 BACKGROUND = "#ffffff"
 DARK = "#4d4d4d"                                   # 8.4:1 on white: the outline of light fills
 TEXT_DARK = "#1a1a1a"
+SELECTED = "#d4145a"                               # the outline of the units chosen (filter, profile): 5.2:1
 DECREASE = ["#fdb863", "#e08214", "#b35806"]       # small -> large decrease (orange)
 INCREASE = ["#92c5de", "#4393c3", "#2166ac"]       # small -> large increase (blue)
 #: reporting status -> fill (the reporting strip); met dark blue, no sessions light blue, not reported grey

@@ -205,6 +205,22 @@ def _year_filters(sb, years: list[int], wanted: tuple[str, ...], lg: str) -> Non
         view.bound("years", sb.select_slider, tuple(rng), lg, label=t("filter.years"), options=years)
 
 
+def _indicator_notes(year: int, lg: str) -> dict[str, str]:
+    """indicator -> " · national figure only" / " · not reported" for the year's indicators that
+    have no district figure (said in the list, before the map is drawn)."""
+    from tipdash.values import is_missing
+    from tipdash.web.cache import data, national_row
+
+    uy = data("unit_year", year)
+    out = {}
+    for ind in NUMERIC:
+        if ind in uy.columns and uy[ind].map(lambda v: not is_missing(v)).any():
+            continue
+        national = not is_missing(national_row(year, ind).get("total"))
+        out[ind] = " · " + t("filter.national_only" if national else "filter.no_figures")
+    return out
+
+
 def sidebar_filters(page: str | None) -> Filters:
     """Create the shared filters in the sidebar (called once per run, by app.py; ``page`` None =
     only the language, for a page the visitor may not open).
@@ -234,8 +250,11 @@ def sidebar_filters(page: str | None) -> Filters:
     if "indicator" in wanted:
         ind = resolve("indicator", lambda v: v in NUMERIC, DEFAULT_INDICATOR, fix=lambda v: v.strip().lower(),
                       notice=lambda raw: _notice("indicator", raw[-1], i18n.indicator_label(DEFAULT_INDICATOR, lg)))
+        year = st.session_state.get("year") if "year" in wanted else None
+        notes = _indicator_notes(year, lg) if year is not None else {}
         view.bound("indicator", sb.selectbox, ind, lg, label=t("filter.indicator"), options=NUMERIC,
-                   format_func=lambda c: i18n.indicator_label(c, lg))
+                   format_func=lambda c: i18n.indicator_label(c, lg) + notes.get(c, ""), variant=str(year or ""),
+                   help=t("filter.indicator_help", year=year) if notes else None)
     if "units" in wanted:
         codes = set(commission_codes())
         chosen = resolve("units", lambda v: all(c in codes for c in v), [], fix=_url_units)

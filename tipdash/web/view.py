@@ -104,8 +104,8 @@ def get(name: str, default: Any = None) -> Any:
 def put(name: str, value: Any) -> None:
     """Set a canonical value from a callback (a map click): its widgets follow on the next run."""
     st.session_state[name] = value
-    for lg in i18n.LANGS:
-        st.session_state.pop(widget_key(name, lg), None)
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(f"{name}@")]:
+        st.session_state.pop(key, None)
 
 
 def widget_key(name: str, lang: str) -> str:
@@ -116,12 +116,14 @@ def _copy_back(name: str, key: str) -> None:
     st.session_state[name] = st.session_state.get(key)
 
 
-def bound(name: str, make: Callable[..., Any], value: Any, lang: str, *, show: bool = True, **kwargs) -> Any:
+def bound(name: str, make: Callable[..., Any], value: Any, lang: str, *, show: bool = True, variant: str = "",
+          **kwargs) -> Any:
     """Draw a widget for the canonical ``name`` (``make(key=..., on_change=..., **kwargs)``, no
     default: it is seeded through session state) and return its value. ``value`` is the valid
-    canonical value the caller resolved; ``show`` False keeps it out of the URL."""
+    canonical value the caller resolved; ``show`` False keeps it out of the URL; ``variant`` is
+    whatever else changes the option texts (the year, for the indicator list): a new widget too."""
     st.session_state[name] = value
-    key = widget_key(name, lang)
+    key = widget_key(name, lang) + (f"@{variant}" if variant else "")
     if st.session_state.get(key, _MISSING) != value:
         st.session_state[key] = value
     if show:
