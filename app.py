@@ -24,7 +24,7 @@ pages = {
                      url_path=page_id, default=(page_id == "map"))
     for page_id, (script, title_key, icon) in web.PAGES.items()
 }
-current = st.navigation(list(pages.values()))
+current = st.navigation(list(pages.values()), position="top")   # the sidebar (filters) stays shut on a phone after a page change
 page_id = next((pid for pid, p in pages.items() if p.url_path == current.url_path), "map")
 web_head.set_head(current.title, lang)  # "Hartă — Comisii teritoriale TIP" and <html lang="ro">
 

@@ -19,13 +19,22 @@ if f.year is None:
 lang = f.lang
 ind = f.indicator
 
-# --- national figures -------------------------------------------------------------------
+# --- unit profile -------------------------------------------------------------------------
+code = web_profile.profile_picker(web.sort_units(web.commission_codes()))
+
+
+# --- the map: every year (slider, play), the ranking beside it, level or change -----------------
+base, frame = map_section.map_section(f.year, ind, f.units)
+change = base is not None
+
+# --- national figures (after the map: on a phone the map comes first) ------------------------
 uy = web.data("unit_year", f.year)
 counts = uy["reporting_status"].value_counts()
 reported = int(len(uy) - counts.get("not_reported", 0))
 # the headline figures: the challenges-and-needs list is not a statistic, so it is not one of them
 keys = ["sessions", "information_activities", "trainings", "members_trained", "victims", "ngo_partners"]
-cols = [*st.columns(4), *st.columns(3)]  # the second row's long labels get a third of the width each
+row = st.container(horizontal=True, gap="medium")   # a compact row that wraps (two a line on a phone)
+cols = [row.container(width=168) for _ in range(len(keys) + 1)]
 cols[0].metric(web.t("page.map.metric.reported"), web.t("page.common.n_of_m", n=reported, m=len(uy)))
 for col, key in zip(cols[1:], keys):
     row = web.national_row(f.year, key)
@@ -35,13 +44,6 @@ for col, key in zip(cols[1:], keys):
                help=i18n.indicator_definition(key, lang) or None)
 st.caption(web.t("page.map.national_caption"))
 
-# --- unit profile -------------------------------------------------------------------------
-code = web_profile.profile_picker(web.sort_units(web.commission_codes()))
-
-
-# --- the map: every year (slider, play), the ranking beside it, level or change -----------------
-base, frame = map_section.map_section(f.year, ind, f.units)
-change = base is not None
 
 def _profile(code: str) -> None:
     """The profile opens over the map, where the eye is (Esc or the close button dismiss it)."""

@@ -114,3 +114,44 @@ def test_the_map_png_says_what_it_is(history_page, lang, title, source):
     assert meta["Title"] == title and meta["Source"].startswith(source), meta
     assert "Cahul" in meta["Description"] and "2021" in meta["Description"]
     (ARTIFACTS / f"ux_map_export_{lang}.png").write_bytes(data)
+
+
+PHONE_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 "
+            "Mobile Safari/537.36")
+MAP_VIEW = """() => { const gd = document.querySelector('.js-plotly-plot');
+  const b = gd._fullLayout.map._subplot.map.getBounds();
+  return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }"""
+
+
+@pytest.mark.parametrize("lang", ["ro", "en"])
+def test_phone_390_shows_the_whole_map_first_and_the_sidebar_shuts(browser, history_url, lang):
+    from tipdash import geo
+
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                              has_touch=True, user_agent=PHONE_UA)
+    pg = ctx.new_page()
+    try:
+        pg.goto(f"{history_url}/?lang={lang}")
+        wait_idle(pg)
+        pg.wait_for_function(MAP_READY, timeout=30_000)
+        chart = pg.locator("[data-testid='stPlotlyChart']").first.bounding_box()
+        assert chart["x"] >= 0 and chart["x"] + chart["width"] <= 390          # inside the viewport width
+        assert chart["y"] < 844                                                  # starts on the first screen
+        metric = pg.locator("[data-testid='stMetric']").first.bounding_box()
+        assert metric["y"] > chart["y"]                                          # the map before the tiles
+        west, south, east, north = pg.evaluate(MAP_VIEW)
+        minx, miny, maxx, maxy = geo.bounds()
+        assert west <= minx and east >= maxx and south <= miny and north >= maxy  # the whole country
+        pg.screenshot(path=str(ARTIFACTS / f"ux_phone_map_{lang}.png"))
+        # navigation: the sidebar is shut after a page change
+        pg.locator("[data-testid='stExpandSidebarButton']").click()
+        pg.wait_for_timeout(500)
+        pg.locator("[data-testid='stSidebar'] a[href$='/reporting']").first.click()
+        pg.wait_for_url("**/reporting*")
+        wait_idle(pg)
+        pg.wait_for_timeout(800)
+        pg.screenshot(path=str(ARTIFACTS / f"ux_phone_after_nav_{lang}.png"))
+        side = pg.locator("[data-testid='stSidebar']").bounding_box()
+        assert side is None or side["x"] + side["width"] <= 1, side                # shut: off the screen
+    finally:
+        ctx.close()

@@ -19,14 +19,14 @@ from tipdash.web.tables import protected_units
 
 @st.cache_resource(show_spinner=False, max_entries=48)
 def _figure(path: str, version: Any, lg: str, indicator: str, year: int, years: tuple[int, ...],
-            base_year: int | None, highlight: tuple[str, ...], outline: tuple[str, ...] = ()):
+            base_year: int | None, highlight: tuple[str, ...], outline: tuple[str, ...] = (), phone: bool = False):
     """Built once per database, language and view (20 frames take a few hundred ms to build);
     the figure is shared read-only between sessions (plotly_chart only reads it)."""
     uy = data("unit_years", years[0], years[-1])
     if indicator == "victims":
         uy = privacy.protect_unit_years(uy)
     return map_years.build(uy, indicator, year, list(years), base_year=base_year, highlight=highlight,
-                           outline=outline)
+                           outline=outline, phone=phone)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -82,7 +82,7 @@ def map_section(year: int, indicator: str, units: tuple[str, ...]) -> tuple[int 
         _national_only(frame, year, indicator)                  # said before the map is drawn
     profile = view.get("profile_unit")
     fig = _figure(str(s.path), s.version, lg, indicator, year, tuple(years), base, tuple(sorted(units)),
-                  (profile,) if profile else ())
+                  (profile,) if profile else (), is_phone())
     label = i18n.indicator_label(indicator, lg)
     title = map_years._title(label, year, base)
     summary = text_summary(frame, indicator, base)
@@ -96,6 +96,15 @@ def map_section(year: int, indicator: str, units: tuple[str, ...]) -> tuple[int 
     if st.session_state.get("_map_left_bank"):
         st.info(t("page.map.left_bank_info"))
     return base, frame
+
+
+def is_phone() -> bool:
+    """A phone's browser (its User-Agent says Mobile/Android): the map's phone layout."""
+    try:
+        agent = st.context.headers.get("User-Agent") or ""
+    except Exception:  # noqa: BLE001 -- no request headers (tests)
+        return False
+    return "Mobi" in agent or "Android" in agent
 
 
 def _national_only(frame: pd.DataFrame, year: int, indicator: str) -> None:

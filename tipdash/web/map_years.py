@@ -173,7 +173,7 @@ def _controls(years: list[int], year: int) -> dict:
 
 def spec(cats_by_year: dict[int, pd.DataFrame], values_by_year: dict[int, dict], classes, indicator: str,
          year: int, *, base_year: int | None = None, highlight: Iterable[str] = (), height: int = 720,
-         outline: Iterable[str] = ()) -> dict:
+         outline: Iterable[str] = (), phone: bool = False) -> dict:
     """The figure as a plain dict: the map and the ranking for ``year``, and one frame per year
     (slider and play) when there are several years."""
     lg = lang()
@@ -209,6 +209,9 @@ def spec(cats_by_year: dict[int, pd.DataFrame], values_by_year: dict[int, dict],
     n_traces = len(traces)
     traces += spots                                   # after the legend's traces: their order stays
     out = {"data": traces, "layout": _layout(values_by_year, label, year, base_year, height)}
+    if phone:
+        traces[1]["visible"] = False                    # the ranking: the table below the map on a phone
+        out["layout"].update(phone_layout())
     if len(years) > 1:
         out["frames"] = [{"name": str(y), "traces": [0, 1, n_traces + 1],
                           "layout": {"title": _title_layout(_title(label, y, base_year))},
@@ -217,6 +220,22 @@ def spec(cats_by_year: dict[int, pd.DataFrame], values_by_year: dict[int, dict],
                          for y in years]
         out["layout"].update(_controls(years, year), margin={"l": 0, "r": 10, "t": 40, "b": 90})
     return out
+
+
+PHONE_HEIGHT, PHONE_MAP = 680, (0.38, 0.98)   # the map over the top 60 % of the plot area (margins 130 px)
+
+
+def phone_layout() -> dict:
+    """A phone's frame (about 360 px wide): the map over the whole width, fitted to it, the legend
+    under the map (never over the country), no ranking beside it."""
+    lo, hi = PHONE_MAP
+    return {"height": PHONE_HEIGHT,
+            "map": {"domain": {"x": [0, 1], "y": [lo, hi]}, "center": dict(zip(("lat", "lon"), geo.center())),
+                    "style": "white-bg", "zoom": fit_zoom(geo.bounds(), int((PHONE_HEIGHT - 130) * (hi - lo)) - 10, 320)},
+            "xaxis": {"visible": False, "domain": [0.99, 1]}, "yaxis": {"visible": False, "domain": [0, 0.01]},
+            "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": lo - 0.01, "yanchor": "top",
+                       "font": {"size": 11}, "bgcolor": "rgba(0,0,0,0)", "borderwidth": 0,
+                       "itemclick": False, "itemdoubleclick": False}}
 
 
 def _layout(values_by_year: dict, label: str, year: int, base_year: int | None, height: int) -> dict:
@@ -247,7 +266,7 @@ def values_of(df: pd.DataFrame, col: str) -> dict[str, float]:
 
 
 def build(uy: pd.DataFrame, indicator: str, year: int, years: list[int], *, base_year: int | None = None,
-          highlight: Iterable[str] = (), outline: Iterable[str] = ()) -> go.Figure:
+          highlight: Iterable[str] = (), outline: Iterable[str] = (), phone: bool = False) -> go.Figure:
     """The figure from ``unit_years`` over ``years`` (victims already protected). Built as a dict
     and wrapped without plotly's per-property validation (the tests validate the same spec):
     20 frames validated cost more than the 250 ms a page may take."""
@@ -260,5 +279,5 @@ def build(uy: pd.DataFrame, indicator: str, year: int, years: list[int], *, base
         classes, cats, tables = change_frames(uy, indicator, years, base_year)
         values = {y: values_of(df, f"{indicator}_change") for y, df in tables.items()}
     return go.Figure(spec(cats, values, classes, indicator, year, base_year=base_year, highlight=highlight,
-                          outline=outline),
+                          outline=outline, phone=phone),
                      _validate=False)
