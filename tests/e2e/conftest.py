@@ -212,7 +212,8 @@ def sign_in(pg, name: str, password: str) -> None:
 def nav_to(pg, page_id: str) -> None:
     """Open a page through the navigation at the top (same Streamlit session, unlike goto)."""
     href = "" if page_id == "map" else page_id
-    link = pg.locator(f"header a[href='{pg.base_url}/{href}'], [data-testid='stSidebarNav'] a[href='{pg.base_url}/{href}']").first
+    target = f"a[href='{pg.base_url}/{href}']"
+    link = pg.locator(f"[data-testid='stTopNav'] {target}, [data-testid='stSidebarNav'] {target}").first
     link.click()
     pg.wait_for_url(f"**/{href}*")
     wait_idle(pg)

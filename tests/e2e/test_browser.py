@@ -87,7 +87,7 @@ def _render(pg, page, lang):
     assert_no_exception(pg)
     main = pg.inner_text("[data-testid='stMain']")
     assert i18n.t(f"page.{page}.title", lang) in main
-    nav = pg.inner_text("[data-testid='stSidebarNav']")
+    nav = pg.inner_text("[data-testid='stTopNav']")                    # the navigation is at the top
     assert i18n.t(f"page.{page}", lang) in nav
     if lang in ("ro", "en"):
         screenshot(pg, f"{page}_{lang}.png", is_map=page == "map")
