@@ -2,7 +2,8 @@
 import pandas as pd
 import streamlit as st
 
-from tipdash import i18n, privacy, web
+from tipdash import exports, i18n, privacy, web
+from tipdash.web import tables as web_tables
 from tipdash.values import is_missing
 
 web.require("view_public")  # the sign-in prompt instead of the page when public access is off
@@ -17,7 +18,8 @@ defs = pd.DataFrame({
 })
 defs["definition"] = [i18n.indicator_definition(k, lang) for k in defs["indicator"]]
 defs = defs.rename(columns={"definition": web.t("page.about.col.definition")})
-web.table(defs, "definitions", key="about_defs")
+st.table(exports.localise(defs, lang).set_index(i18n.column_label("indicator", lang)))   # long definitions wrap
+web_tables.download_buttons(defs, "definitions", key="about_defs")
 st.markdown(web.t("page.about.blank_rule"))
 st.markdown("\n".join(f"- **{i18n.vocab_label('reporting_status', c, lang)}**: {web.t(f'page.about.status.{c}')}"
                       for c in ("not_reported", "reported_no_sessions", "met")))

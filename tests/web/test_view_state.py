@@ -70,3 +70,13 @@ def test_the_indicator_list_says_which_have_district_figures(hdb):  # noqa: F811
     at.selectbox(key="year@en").set_value(2021).run()
     assert at.session_state["indicator"] == "trainings"
     assert "Trainings ·" not in " | ".join(at.selectbox(key="indicator@en@2021").options)
+
+
+def test_the_profile_never_says_0_sessions_and_sessions_not_reported(hdb):  # noqa: F811
+    from tests.web.test_pages import texts
+
+    at = run("map", "en", year="2022", profile="MD-CA")          # Cahul 2022: reported, no sessions (0)
+    shown = texts(at)
+    line = next(s for s in shown.splitlines() if s.startswith("Not reported:"))
+    assert "Sessions" not in line, line
+    assert "None" not in shown

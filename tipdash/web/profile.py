@@ -15,6 +15,9 @@ from tipdash.web.tables import protected_units, table
 
 PROFILE_SECTIONS = ("summary", "sessions", "topics", "activities", "trainings", "victims", "partners",
                     "challenges", "submissions")
+#: section -> the summary's figure that counts its rows (0 there: reported none, not "not reported")
+SECTION_FIGURE = {"sessions": "sessions", "trainings": "trainings", "activities": "information_activities",
+                  "victims": "victims", "partners": "ngo_partners", "challenges": "challenges"}
 #: sections shown only with the ``view_profile_detail`` permission (analysts and admins)
 PROFILE_DETAIL = ("partners", "challenges", "submissions")
 
@@ -46,13 +49,17 @@ def unit_profile(code: str, year: int) -> None:
     prof = data("unit_profile", code, year)
     st.subheader(t("page.profile.title", unit=unit_name(code), year=year))
     detail = web_auth.allowed("view_profile_detail")
+    summary = prof.get("summary")
+    zero = {s for s, ind in SECTION_FIGURE.items() if summary is not None and len(summary)
+            and ind in summary.columns and not is_missing(summary.iloc[0][ind]) and summary.iloc[0][ind] == 0}
     empty = []
     for section in PROFILE_SECTIONS:
         if section in PROFILE_DETAIL and not detail:
             continue
         df = prof.get(section)
         if df is None or len(df) == 0:
-            empty.append(t(f"page.profile.{section}"))
+            if section not in zero:           # a reported 0 is not "not reported" (the summary says 0)
+                empty.append(t(f"page.profile.{section}"))
             continue
         df = df.copy()
         if section == "summary":
