@@ -18,7 +18,8 @@ def _map_fig():
                       "locations": codes, "z": [i % 2 for i in range(len(codes))], "zmin": -0.5, "zmax": 1.5,
                       "colorscale": [[0, "#9ecae1"], [0.5, "#9ecae1"], [0.5, "#08519c"], [1, "#08519c"]]},
                      {"type": "bar", "x": [None], "y": [None], "name": "Fără comisie (UAT din stânga Nistrului)",
-                      "showlegend": True}],
+                      "showlegend": True},
+                     {"type": "scattermap", "lon": [28.8], "lat": [47.0], "mode": "markers"}],   # a click target
             "layout": {"height": 600, "map": {"domain": {"x": [0.3, 0.7], "y": [0, 1]}}, "sliders": [{}]},
             "frames": [{"name": "2021"}]}
 
@@ -27,7 +28,7 @@ def test_the_map_becomes_polygons_with_names_and_the_legend_below():
     fig, height = images.static_figure(_map_fig(), title="Ședințe, 2021", subtitle="Anul: 2021", footer=FOOT,
                                        names={"MD-CA": "Cahul", "MD-BA": "Bălți"})
     types = {t["type"] for t in fig["data"]}
-    assert "choroplethmap" not in types and "frames" not in fig and "sliders" not in fig["layout"]
+    assert not types & {"choroplethmap", "scattermap"} and "frames" not in fig and "sliders" not in fig["layout"]
     polys = [t for t in fig["data"] if t.get("fill") == "toself"]
     assert len(polys) == len(geo.drawn_codes())
     assert {p["fillcolor"] for p in polys} == {"#9ecae1", "#08519c"}
@@ -59,3 +60,8 @@ def test_a_chart_image_carries_title_source_and_view(fmt):
         text = data.decode("utf-8")
         assert "<title>Instruiri, 2021</title>" in text and "Victime: &lt;5 ascunse" in text
         assert "Anul: 2021" in text and "Sursa: rapoartele comisiilor teritoriale" in text   # drawn too
+
+
+def test_the_map_with_its_targets_renders():
+    png = images.image(_map_fig(), "png", title="Ședințe, 2021", subtitle="Anul: 2021", footer=FOOT)
+    assert images.png_text(png)["Title"] == "Ședințe, 2021"

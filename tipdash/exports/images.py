@@ -22,6 +22,8 @@ from tipdash import geo
 WIDTH = 1400
 FOOT_PX = 22          # one line of the footer (source, note)
 _MAP_TYPES = ("choroplethmap", "choroplethmapbox", "choropleth")
+#: other traces on the WebGL map (the municipalities' round click targets): left out of the image
+_MAP_ONLY = ("scattermap", "scattermapbox", "densitymap")
 
 
 def _plain(text: Any) -> str:
@@ -104,7 +106,7 @@ def static_figure(fig: dict, *, title: str, subtitle: str, footer: list[str],
             layout["xaxis9"] = {"domain": dom.get("x", [0, 1]), "visible": False, "anchor": "y9"}
             layout["yaxis9"] = {"domain": dom.get("y", [0, 1]), "visible": False, "anchor": "x9",
                                 "scaleanchor": "x9", "scaleratio": 1 / math.cos(math.radians(lat))}
-        else:
+        elif trace.get("type") not in _MAP_ONLY:
             data.append(trace)
     f["data"] = data
     layout.pop("map", None)
