@@ -6,7 +6,8 @@ import csv
 import io
 import re
 
-from tipdash.ingest.limits import MAX_CELLS, ReadError, _short
+from tipdash.ingest.grid import too_long, too_wide
+from tipdash.ingest.limits import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, ReadError, _short
 
 
 def _decode_text(name: str, data: bytes) -> str:
@@ -121,7 +122,7 @@ def _choose_delimiter(sample: str) -> str:
     return tied[0]
 
 
-def _read_csv(name: str, data: bytes) -> list[list[object]]:
+def _read_csv(name: str, data: bytes, sheet: str = "") -> list[list[object]]:
     text = _decode_text(name, data)
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -144,6 +145,10 @@ def _read_csv(name: str, data: bytes) -> list[list[object]]:
             if not cells:
                 blank += 1
                 continue
+            if len(cells) > MAX_COLUMNS:
+                raise too_wide(name, sheet, len(rows) + blank, MAX_COLUMNS)
+            if len(rows) + blank >= MAX_ROWS:
+                raise too_long(name, sheet, len(rows) + blank)
             w = max(width, len(cells))
             if (len(rows) + blank + 1) * w > MAX_CELLS:
                 raise too_large

@@ -26,6 +26,11 @@ RATIO_MIN_SIZE = 1024 * 1024
 #: A 10 MiB xlsx holds at most ~2M real cells.
 MAX_CELLS = 5_000_000
 MAX_SHEETS = 500
+#: Columns a sheet may use: a tipdash sheet has at most a dozen, so a value beyond column 200 (GR)
+#: is refused before any header is mapped (a header of 10^6 names would cost minutes to map).
+MAX_COLUMNS = 200
+#: Rows a sheet may use: a commission report has at most a few thousand activity rows.
+MAX_ROWS = 100_000
 #: Warnings kept per file, and uncached-formula refs kept per sheet.
 _MAX_WARNINGS = 20
 

@@ -22,14 +22,14 @@ import getpass
 import hashlib
 import os
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from tipdash import store
-from tipdash.ingest import read
+from tipdash.ingest import check, pool
 from tipdash.ingest.limits import MAX_BYTES
+from tipdash.ingest.plain import Malformed
 from tipdash.ingest.results import BatchFile, FileResult, ImportReport, unchanged
 from tipdash.ingest.sheet import Problem, Submission
-from tipdash.ingest.validate import parse
 from tipdash.ingest.writes import current_submissions, plan, write_batch
 
 SEED_DIR = store.ROOT / "data" / "seed"
@@ -45,37 +45,37 @@ def _default_user() -> str:
 
 # ------------------------------------------------------------------------------ reading
 
-def _read(name: str, data: bytes) -> BatchFile:
-    f = BatchFile(name, len(data), hashlib.sha256(data).hexdigest())
-    try:
-        wb = read.read_file(name, data)
-    except read.ReadError as exc:
-        f.problems.append(Problem(name, None, None, None, None, _read_error_message(exc)))
-        return f
+def _check(items: list[tuple[str, Callable[[], bytes]]]) -> list[BatchFile]:
+    """Read and validate each (name, load) in worker processes (`pool`); one BatchFile each."""
+    seen: dict[int, tuple[int, str]] = {}
 
-    def merged(sheet: str) -> list:
-        if wb.kind == "csv":
-            return []
+    def loader(i: int, load: Callable[[], bytes]) -> Callable[[], bytes]:
+        def run() -> bytes:
+            data = load()
+            seen[i] = (len(data), hashlib.sha256(data).hexdigest())
+            return data
+        return run
+
+    answers = pool.check_all([(name, loader(i, load)) for i, (name, load) in enumerate(items)])
+    files = []
+    for i, ((name, _), answer) in enumerate(zip(items, answers)):
+        size, sha = seen.get(i, (None, ""))
+        if answer.failure is not None:
+            files.append(BatchFile(name, size, sha, problems=[Problem(name, None, None, None, None,
+                                                                     answer.failure)]))
+            continue
         try:
-            return list(read.merged_header_cells(name, data, sheet))
-        except read.ReadError:
-            return []
-
-    try:
-        f.parsed = parse(name, wb.sheets, wb.kind, merged)
-    except Exception as exc:  # a bug must not take the whole batch (or the Import page) down
-        f.problems.append(Problem(name, None, None, None, None,
-                                  f"internal error while checking the file ({type(exc).__name__}: {exc}); "
-                                  f"please report it with the file"))
-        return f
-    f.problems.extend(Problem(name, None, None, None, None, str(w), "warning") for w in getattr(wb, "warnings", []))
-    f.problems.extend(f.parsed.problems)
-    return f
+            f = check.batch_file(name, size, sha, answer.meta)
+        except Malformed:
+            f = BatchFile(name, size, sha, problems=[Problem(
+                name, None, None, None, None, "could not be read safely: the checker sent a malformed answer")])
+        f.facts = answer.facts
+        files.append(f)
+    return files
 
 
-def _read_error_message(exc: Exception) -> str:
-    msg = getattr(exc, "message", None) or (exc.args[1] if len(exc.args) > 1 else str(exc))
-    return f"cannot read the file: {msg}"
+def _bytes(data: bytes) -> Callable[[], bytes]:
+    return lambda: data
 
 
 # ------------------------------------------------------------------------------ public API
@@ -83,27 +83,42 @@ def _read_error_message(exc: Exception) -> str:
 def import_paths(paths: Iterable[str | os.PathLike], db=None, *, dry_run: bool = False, strict: bool = False,
                  user: str | None = None) -> ImportReport:
     """Import files (a directory stands for its .xlsx/.xls/.ods/.csv files, sorted)."""
-    files: list[BatchFile] = []
-    for path in _expand(paths):
+    files: dict[int, BatchFile] = {}
+    items: list[tuple[int, str, Callable[[], bytes]]] = []
+    for i, path in enumerate(_expand(paths)):
         name = str(path)
         try:
             size = path.stat().st_size
-            if size > MAX_BYTES:
-                files.append(BatchFile(name, None, problems=[Problem(
-                    name, None, None, None, size, f"the file is {size / 2**20:.1f} MB; the limit is "
-                                                  f"{MAX_BYTES // 2**20} MB")]))
-                continue
-            files.append(_read(name, path.read_bytes()))
         except OSError as exc:
-            files.append(BatchFile(name, None, problems=[Problem(name, None, None, None, None,
-                                                             f"cannot open the file: {exc.strerror or exc}")]))
-    return _run(files, db, dry_run=dry_run, strict=strict, user=user)
+            files[i] = BatchFile(name, None, problems=[Problem(name, None, None, None, None,
+                                                           f"cannot open the file: {exc.strerror or exc}")])
+            continue
+        if size > MAX_BYTES:
+            files[i] = BatchFile(name, None, problems=[Problem(
+                name, None, None, None, size, f"the file is {size / 2**20:.1f} MB; the limit is "
+                                              f"{MAX_BYTES // 2**20} MB")])
+            continue
+        items.append((i, name, _reader(path)))
+    for (i, _, _), f in zip(items, _check([(name, load) for _, name, load in items])):
+        files[i] = f
+    return _run([files[i] for i in sorted(files)], db, dry_run=dry_run, strict=strict, user=user)
+
+
+def _reader(path: Path) -> Callable[[], bytes]:
+    def load() -> bytes:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise OSError(f"the file grew beyond {MAX_BYTES // 2**20} MB while it was read")
+        return data
+    return load
 
 
 def import_bytes(files: Sequence[tuple[str, bytes]], db=None, *, dry_run: bool = False, strict: bool = False,
                  user: str | None = None) -> ImportReport:
     """Import uploaded files given as (file name, content)."""
-    return _run([_read(name, data) for name, data in files], db, dry_run=dry_run, strict=strict, user=user)
+    return _run(_check([(name, _bytes(data)) for name, data in files]), db, dry_run=dry_run, strict=strict,
+                user=user)
 
 
 def init_db(db=None, *, force: bool = False) -> ImportReport:
@@ -117,7 +132,7 @@ def init_db(db=None, *, force: bool = False) -> ImportReport:
         return ImportReport(files=[FileResult(str(target), "unchanged",
                                               message="the database exists; use --force to rebuild it")])
     seed = sorted(p for p in SEED_DIR.iterdir() if p.suffix.lower() in SUPPORTED)
-    files = [_read(p.name, p.read_bytes()) for p in seed]
+    files = _check([(p.name, _reader(p)) for p in seed])
     return _run(files, target, dry_run=False, strict=True, user="init", wipe=target.exists())
 
 

@@ -15,24 +15,29 @@ Public API (the importer depends on exactly this):
   ``warnings`` lists things worth showing to the uploader that do not stop the read (e.g. a
   formula without a cached value, which reads as blank).
 - ``read_file(name, data) -> Workbook``, ``read_path(path) -> Workbook``.
-- ``merged_header_cells(name, data, sheet) -> list[str]``: refs such as ``"A1:B1"`` of the merged
-  ranges that touch row 1 (``[]`` for CSV or an unknown sheet).
+- ``Workbook.merged``: sheet name -> refs such as ``"A1:B1"`` of its merged ranges;
+  ``merged_header_cells(name, data, sheet) -> list[str]``: those that touch row 1 (``[]`` for CSV
+  or an unknown sheet).
+- Limits: at most ``MAX_ROWS`` rows and ``MAX_COLUMNS`` columns with values per sheet, and the
+  used ranges of all sheets within ``MAX_CELLS`` (`limits`): a file beyond them is refused with a
+  message naming the sheet and cell, before any header is mapped.
 - ``parse_number(text) -> int | float | None``: ``"1 234"``, ``"1.234,5"``, ``"12,5"``; ``"~500"``
   is not a number.
 - ``sha256(data) -> str``.
 
-Safety: every check is done on the content, never on the name.  Before any parser sees a ZIP
-(xlsx/ods) its central directory is checked (size, member count, compression ratio) and every
-member is inflated (`zipscan`), in a streaming way, with a byte budget and a CRC check (so
-a lying header is caught); XML parts carrying a DTD are refused (no entity expansion can
-happen), and the sheets are parsed with defusedxml (`xmlscan`) to bound the cell range and
-shared-string counts that calamine would allocate (calamine allocates a dense grid and aborts
-the whole process when that fails).  OLE2 (xls) files get the same treatment (`ole2`):
-the compound-file structure and the BIFF cell records are validated before calamine reads them.
+Safety: every check is done on the content, never on the name.  A ZIP (xlsx/ods) is parsed by
+tipdash alone (`zipfmt`: one end record ending the file, members back to back from offset 0, local
+and central headers agreeing) and each member is inflated once (`zipscan`), in a streaming way,
+with a byte budget and a CRC check (so a lying header is caught); every XML part is checked while
+it is read (no DTD, so no entity expansion; sane encoding and counts: `xmlscan`) by the same pass
+that reads its values (`xlsxbook`, `xlsxsheet`, `xlsxcells`, `odsbook`): no other parser ever sees
+the archive, so what was checked is what is read.  OLE2 (xls) files: the compound-file structure
+and the BIFF cell records are validated (`ole2`) before calamine reads them (`calamine`).  The
+whole read runs in a worker process with a memory and time limit (`pool`), so a reader bug can
+only cost that worker.
 
 Layout: this module holds the entry points, number parsing and file-kind sniffing; the limits
-and shared records are in `limits`, the ZIP container in `zipscan`, the XML parts in `xmlscan`,
-OLE2 in `ole2`, calamine in `calamine`, CSV in `csvread` (all in `tipdash.ingest`).
+and shared records are in `limits`, CSV in `csvread` (all in `tipdash.ingest`).
 """
 
 from __future__ import annotations
@@ -43,12 +48,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tipdash.ingest.calamine import _close, _open_calamine, _read_calamine
+from tipdash.ingest.calamine import _read_calamine
 from tipdash.ingest.csvread import _read_csv
-from tipdash.ingest.limits import MAX_BYTES, ReadError, _mb, _norm_float, _parse_ref, col_letter
+from tipdash.ingest.limits import MAX_BYTES, ReadError, _mb, _norm_float, _parse_ref
+from tipdash.ingest.odsbook import read_ods
 from tipdash.ingest.ole2 import _scan_ole2
-from tipdash.ingest.zipscan import _ZIP_MAGIC, _scan_zip
+from tipdash.ingest.xlsxbook import read_xlsx
+from tipdash.ingest.zipscan import Archive, kind_of
 
+_ZIP_MAGIC = b"PK\x03\x04"
 _ZIP_EMPTY_MAGIC = b"PK\x05\x06"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -61,6 +69,7 @@ class Workbook:
     kind: str
     sheets: dict[str, list[list[object]]]
     warnings: list[str] = field(default_factory=list)
+    merged: dict[str, list[str]] = field(default_factory=dict)
 
 
 def sha256(data: bytes) -> str:
@@ -87,44 +96,21 @@ def read_file(name: str, data: bytes) -> Workbook:
     data = _as_bytes(name, data)
     kind = _sniff(name, data)
     if kind == "zip":
-        scan = _scan_zip(name, data)
-        sheets, warnings = _read_calamine(name, data, scan)
-        return Workbook(name, scan.kind, sheets, warnings)
+        archive = Archive(name, data)
+        kind = kind_of(name, archive)
+        sheets, merged, warnings = (read_xlsx if kind == "xlsx" else read_ods)(name, archive)
+        return Workbook(name, kind, sheets, warnings, merged)
     if kind == "ole2":
         scan = _scan_ole2(name, data)
-        sheets, warnings = _read_calamine(name, data, scan)
-        return Workbook(name, "xls", sheets, warnings)
-    return Workbook(name, "csv", {_stem(name): _read_csv(name, data)}, [])
+        sheets, merged, warnings = _read_calamine(name, data, scan)
+        return Workbook(name, "xls", sheets, warnings, merged)
+    return Workbook(name, "csv", {_stem(name): _read_csv(name, data, _stem(name))}, [], {})
 
 
 def merged_header_cells(name: str, data: bytes, sheet: str) -> list[str]:
     """Refs ("A1:B1") of the merged ranges of ``sheet`` that touch row 1."""
-    data = _as_bytes(name, data)
-    kind = _sniff(name, data)
-    if kind == "zip":
-        scan = _scan_zip(name, data)
-        for s in scan.sheets:
-            if s.name == sheet:
-                return [ref for ref in s.merged if _ref_top_row(ref) == 1]
-        return []
-    if kind == "ole2":
-        _scan_ole2(name, data)  # the same safety checks as read_file before calamine sees it
-        cw = _open_calamine(name, data)
-        try:
-            if sheet not in cw.sheet_names:
-                return []
-            try:
-                ranges = cw.get_sheet_by_name(sheet).merged_cell_ranges or []
-            except Exception:  # noqa: BLE001 - merged cells are a nicety; the read reports errors
-                return []
-            return [
-                f"{col_letter(c0)}{r0 + 1}:{col_letter(c1)}{r1 + 1}"
-                for (r0, c0), (r1, c1) in ranges
-                if r0 == 0
-            ]
-        finally:
-            _close(cw)
-    return []
+    wb = read_file(name, data)
+    return [ref for ref in wb.merged.get(sheet, []) if _ref_top_row(ref) == 1]
 
 
 def _ref_top_row(ref: str) -> int | None:

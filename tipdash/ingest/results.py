@@ -62,6 +62,7 @@ class BatchFile:
     sha256: str = ""
     parsed: Parsed | None = None
     problems: list[Problem] = field(default_factory=list)
+    facts: bytes = b""                     # the worker's fact rows (JSON), decoded when written
 
     @property
     def errors(self) -> bool:

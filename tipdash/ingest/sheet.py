@@ -66,10 +66,12 @@ class Submission:
     submitted_on: dt.date | None = None
     prepared_by: str | None = None
     facts: dict[str, list[tuple]] = field(default_factory=dict)  # table -> (sheet, row_no, *FACT_COLUMNS)
+    tables: tuple[str, ...] = ()           # the fact tables present (parent side, facts not loaded)
+    rows: int = 0                          # their rows (parent side)
 
     @property
     def fact_rows(self) -> int:
-        return sum(len(rows) for rows in self.facts.values())
+        return sum(len(rows) for rows in self.facts.values()) if self.facts else self.rows
 
 
 @dataclass

@@ -1,0 +1,116 @@
+"""One file read and validated, as plain data: what a worker process (`worker`) computes and
+sends back, and how the parent (`load`) turns it into a `BatchFile` after checking its shape.
+
+``check_file(name, data) -> (meta, facts)``: ``meta`` holds the format, the problems and the
+submissions (without their fact rows); ``facts`` the fact rows of each submission, column by
+column (``sheet``, ``row_no`` and the table's columns), dates as ISO text.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from tipdash.ingest import read
+from tipdash.ingest.plain import Malformed, need, unvalue, value
+from tipdash.ingest.results import BatchFile
+from tipdash.ingest.sheet import FACT_COLUMNS, Parsed, Problem, Submission
+from tipdash.ingest.validate import parse
+
+_SUB_FIELDS = ("unit_code", "unit_label", "year", "sheet", "row_no", "reported", "submitted_on", "prepared_by")
+
+
+def check_file(name: str, data: bytes) -> tuple[dict, dict]:
+    """Read and validate one file; every outcome is plain data (a bug is reported, not raised)."""
+    try:
+        wb = read.read_file(name, data)
+    except read.ReadError as exc:
+        return {"format": None, "problems": [_problem(Problem(name, None, None, None, None,
+                                                              f"cannot read the file: {exc.message}"))],
+                "submissions": []}, {"subs": []}
+    problems = [Problem(name, None, None, None, None, str(w), "warning") for w in wb.warnings]
+
+    def merged(sheet: str) -> list:
+        return [ref for ref in wb.merged.get(sheet, []) if read._ref_top_row(ref) == 1]
+
+    parsed = parse(name, wb.sheets, wb.kind, merged)
+    problems.extend(parsed.problems)
+    subs, facts = [], []
+    for sub in parsed.submissions:
+        subs.append({**{k: value(getattr(sub, k)) for k in _SUB_FIELDS}, "tables": sorted(sub.facts),
+                     "rows": sub.fact_rows})
+        facts.append({t: _columns(t, rows) for t, rows in sub.facts.items()})
+    return ({"format": parsed.format, "problems": [_problem(p) for p in problems], "submissions": subs},
+            {"subs": facts})
+
+
+def _problem(p: Problem) -> list:
+    return [p.sheet, p.row, p.column, value(p.value), p.message, p.severity]
+
+
+def _columns(table: str, rows: list[tuple]) -> list[list]:
+    width = 2 + len(FACT_COLUMNS[table])
+    cols = [list(c) for c in zip(*rows)] if rows else [[] for _ in range(width)]
+    for i, col in enumerate(cols):
+        if any(isinstance(v, dt.date) for v in col):
+            cols[i] = [v.isoformat() if isinstance(v, dt.date) else v for v in col]
+    return cols
+
+
+# ------------------------------------------------------------------------------ parent side
+
+def batch_file(name: str, size: int, sha256: str, meta) -> BatchFile:
+    """The BatchFile of a worker's ``meta`` (Malformed when it is not shaped as `check_file` makes it)."""
+    need(meta, dict, "answer")
+    fmt = meta.get("format")
+    if fmt not in (None, "report", "summary"):
+        raise Malformed("format")
+    problems = [_unproblem(name, p) for p in need(meta.get("problems"), list, "problems")]
+    subs = [_unsub(s) for s in need(meta.get("submissions"), list, "submissions")]
+    f = BatchFile(name, size, sha256)
+    f.problems = problems
+    if fmt is not None or subs:
+        f.parsed = Parsed(name, fmt, subs, [p for p in problems])
+    elif not any(p.is_error for p in problems):
+        f.parsed = Parsed(name, fmt, [], [])
+    return f
+
+
+def _unproblem(name: str, p) -> Problem:
+    need(p, list, "problem")
+    if len(p) != 6 or p[5] not in ("error", "warning"):
+        raise Malformed("problem")
+    sheet, row, column, val, message, severity = p
+    for x, kind in ((sheet, (str, type(None))), (row, (int, type(None))), (column, (str, type(None))),
+                    (message, str)):
+        need(x, kind, "problem field")
+    return Problem(name, sheet, row, column, unvalue(val), message, severity)
+
+
+def _unsub(s) -> Submission:
+    need(s, dict, "submission")
+    try:
+        sub = Submission(need(s["unit_code"], str, "unit"), need(s["unit_label"], (str, type(None)), "label"),
+                         need(s["year"], int, "year"), need(s["sheet"], str, "sheet"),
+                         need(s["row_no"], int, "row"), need(s["reported"], (bool, type(None)), "reported"),
+                         unvalue(s["submitted_on"]), need(s["prepared_by"], (str, type(None)), "preparer"))
+        sub.tables = tuple(t for t in need(s["tables"], list, "tables") if t in FACT_COLUMNS)
+        sub.rows = need(s["rows"], int, "rows")
+    except KeyError:
+        raise Malformed("submission") from None
+    if sub.submitted_on is not None and not isinstance(sub.submitted_on, dt.date):
+        raise Malformed("submitted_on")
+    return sub
+
+
+def fact_columns(facts, f: BatchFile) -> list[dict[str, list[list]]]:
+    """The decoded facts of ``f``: per submission, table -> columns (checked for shape)."""
+    subs = need(need(facts, dict, "facts").get("subs"), list, "facts")
+    if len(subs) != len(f.parsed.submissions):
+        raise Malformed("facts")
+    for per_sub, sub in zip(subs, f.parsed.submissions):
+        need(per_sub, dict, "facts")
+        for table, cols in per_sub.items():
+            if table not in FACT_COLUMNS or not isinstance(cols, list) or len(cols) != 2 + len(FACT_COLUMNS[table]):
+                raise Malformed("facts table")
+            if len({len(need(c, list, "column")) for c in cols}) > 1:
+                raise Malformed("facts columns")
+    return subs

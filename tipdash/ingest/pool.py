@@ -1,0 +1,168 @@
+"""Reading and validating a batch in worker processes (`worker`): the parent never parses a file.
+
+Up to ``JOBS`` workers run at once (the machine has two cores), each reused for the next file of
+the batch (starting one costs ~0.2 s). A file gets ``WALL_SECONDS``; a worker that dies (a reader
+crash, the 1 GiB memory limit), sends something that is not a well-formed answer or runs out of
+time is killed, the file is rejected with one line ("could not be read safely: …") and the next
+file gets a fresh worker. Answers are JSON (`plain`), parsed here, never unpickled.
+"""
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+ROOT = Path(__file__).resolve().parents[2]
+JOBS = 2
+WALL_SECONDS = 60.0
+MAX_META = 64 << 20                        # bytes of a worker's answer (problems are capped far below)
+MAX_FACTS = 512 << 20
+_LEN = struct.Struct("<Q")
+
+
+@dataclass
+class Answer:
+    """What came back for one file: ``meta`` (parsed) and ``facts`` (raw JSON), or ``failure``."""
+    meta: dict | None = None
+    facts: bytes = b""
+    failure: str | None = None
+
+
+class _Gone(Exception):
+    """The worker died, timed out or broke the protocol; the message says how."""
+
+
+class _Worker:
+    def __init__(self):
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MALLOC_ARENA_MAX": "2",
+               "PYTHONPATH": os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
+        self.proc = subprocess.Popen([sys.executable, "-m", "tipdash.ingest.worker"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT, env=env)
+
+    def ask(self, name: str, data: bytes, deadline: float) -> Answer:
+        head = json.dumps({"name": name, "size": len(data)}).encode()
+        try:
+            self.proc.stdin.write(_LEN.pack(len(head)) + head)
+            self.proc.stdin.write(data)
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            raise _Gone(self.death()) from None
+        meta = self.frame(deadline, MAX_META)
+        facts = self.frame(deadline, MAX_FACTS)
+        from tipdash.ingest.plain import Malformed, loads
+        try:
+            parsed = loads(meta)
+        except Malformed:
+            raise _Gone("the checker sent a malformed answer") from None
+        if not isinstance(parsed, dict):
+            raise _Gone("the checker sent a malformed answer")
+        return Answer(parsed, facts)
+
+    def frame(self, deadline: float, limit: int) -> bytes:
+        n = _LEN.unpack(self.read(_LEN.size, deadline))[0]
+        if n > limit:
+            raise _Gone("the checker sent a malformed answer")
+        return self.read(n, deadline)
+
+    def read(self, n: int, deadline: float) -> bytes:
+        fd = self.proc.stdout.fileno()
+        parts, got = [], 0
+        while got < n:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise _Gone(f"checking it took longer than {WALL_SECONDS:.0f} s")
+            b = os.read(fd, min(n - got, 1 << 20))
+            if not b:
+                raise _Gone(self.death())
+            parts.append(b)
+            got += len(b)
+        return b"".join(parts)
+
+    def death(self) -> str:
+        try:
+            code = self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            return "the checker stopped answering"
+        if code < 0:
+            try:
+                sig = signal.Signals(-code).name
+            except ValueError:
+                sig = f"signal {-code}"
+            return f"the checker process crashed ({sig})"
+        return f"the checker process stopped (exit status {code})"
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        for f in (self.proc.stdin, self.proc.stdout):
+            try:
+                f.close()
+            except OSError:
+                pass
+
+
+_FATAL = {"memory": "it needs more than the 1 GiB of memory a check may use"}
+
+
+def check_all(items: Sequence[tuple[str, Callable[[], bytes]]], jobs: int = JOBS) -> list[Answer]:
+    """One Answer per (name, load) of ``items``, in order. ``load`` gives the file's bytes (it may
+    raise OSError, which becomes the file's failure)."""
+    answers: list[Answer | None] = [None] * len(items)
+    lock = threading.Lock()
+    todo = iter(range(len(items)))
+
+    def run() -> None:
+        worker = None
+        try:
+            while True:
+                with lock:
+                    i = next(todo, None)
+                if i is None:
+                    return
+                worker, answers[i] = _one(worker, *items[i])
+        finally:
+            if worker is not None:
+                worker.kill()
+
+    threads = [threading.Thread(target=run, daemon=True) for _ in range(max(1, min(jobs, len(items))))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return [a if a is not None else Answer(failure="the checker did not answer") for a in answers]
+
+
+def _one(worker: _Worker | None, name: str, load: Callable[[], bytes]) -> tuple[_Worker | None, Answer]:
+    try:
+        data = load()
+    except OSError as exc:
+        return worker, Answer(failure=f"cannot open the file: {exc.strerror or exc}")
+    if worker is None:
+        worker = _Worker()
+    try:
+        answer = worker.ask(name, data, time.monotonic() + WALL_SECONDS)
+    except _Gone as exc:
+        worker.kill()
+        return None, Answer(failure=f"could not be read safely: {exc}")
+    fatal = answer.meta.get("fatal")
+    if fatal is not None:
+        worker.kill()
+        if fatal in _FATAL:
+            return None, Answer(meta=answer.meta, failure=f"could not be read safely: {_FATAL[fatal]}")
+        return None, Answer(meta=answer.meta, failure=f"internal error while checking the file "
+                                                      f"({str(answer.meta.get('detail', ''))[:200]}); "
+                                                      f"please report it with the file")
+    return worker, answer
