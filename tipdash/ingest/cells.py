@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import re
 
 from tipdash import vocab
+from tipdash.ingest.limits import MAX_COUNT
+from tipdash.ingest.text import CONTROLS
 
 MIN_YEAR = 2000
 
@@ -30,6 +33,7 @@ def show(value: object) -> str:
     text = str(value)
     if len(text) > 60:
         text = text[:57] + "…"
+    text = CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)   # never a raw control character
     return f"'{text}'" if isinstance(value, str) else text
 
 
@@ -47,12 +51,23 @@ def to_text(value: object) -> str | None:
     return str(value).strip()
 
 
-_INT_TEXT = re.compile(r"[+-]?\d+")
-_NUM_TEXT = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+_INT_TEXT = re.compile(r"[+-]?[0-9]+")
+_NUM_TEXT = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
+
+
+def foreign_digits(text: str) -> bool:
+    """Digits of another script (Arabic-Indic ١٢, full-width １２ …): never read as a number."""
+    return any(ch.isdigit() and not "0" <= ch <= "9" for ch in text)
+
+
+def not_finite(value: object) -> bool:
+    return isinstance(value, float) and not math.isfinite(value)
 
 
 def to_count(value: object, *, minimum: int = 0, what: str = "count") -> int | None:
-    """A whole number >= minimum; None for a blank cell."""
+    """A whole number from ``minimum`` to MAX_COUNT; None for a blank cell."""
+    if not_finite(value):
+        raise CellError(f"{show(value)} is not a finite number; a {what} is a whole number")
     if vocab.is_blank(value):
         return None
     if isinstance(value, bool):
@@ -65,33 +80,40 @@ def to_count(value: object, *, minimum: int = 0, what: str = "count") -> int | N
             number: float = int(text)
         elif _NUM_TEXT.fullmatch(text):
             number = float(text.replace(",", "."))
+        elif foreign_digits(text):
+            raise CellError(f"{show(value)} is written with digits of another script; write the {what} with "
+                            f"the digits 0-9")
         else:
             approx = vocab.approx_number(text)
             hint = f"; write {approx} (approximate figures are marked in the Approximate column)" \
-                if approx is not None else "; write a whole number"
+                if approx is not None and approx <= MAX_COUNT else "; write a whole number"
             raise CellError(f"{show(value)} is text, not a {what}{hint}")
     elif isinstance(value, (int, float)):
         number = value
     else:
         raise CellError(f"{show(value)} is not a {what}; write a whole number")
-    if number != number or number in (float("inf"), float("-inf")):
-        raise CellError(f"{show(value)} is not a {what}; write a whole number")
+    if not math.isfinite(number):
+        raise CellError(f"{show(value)} is not a finite number; a {what} is a whole number")
     if number < 0:
         raise CellError(f"{show(value)} is negative; a {what} is a whole number ≥ {minimum}")
     if isinstance(number, float) and not number.is_integer():
         raise CellError(f"{show(value)} is fractional; a {what} is a whole number")
+    if number > MAX_COUNT:
+        raise CellError(f"{show(value)} is above {MAX_COUNT:,}, the largest {what} accepted")
     number = int(number)
     if number < minimum:
         raise CellError(f"{show(value)} is below {minimum}; a {what} is a whole number ≥ {minimum}")
     return number
 
 
-_DMY = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
-_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_DMY = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?", re.ASCII)
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", re.ASCII)
 
 
 def to_date(value: object) -> dt.date | None:
     """dd.mm.yyyy, yyyy-mm-dd, an Excel serial number or a date cell; None for a blank cell."""
+    if not_finite(value):
+        raise CellError(f"{show(value)} is not a date; write dd.mm.yyyy or yyyy-mm-dd")
     if vocab.is_blank(value):
         return None
     if isinstance(value, dt.datetime):
@@ -125,7 +147,7 @@ def _date_number(value: object) -> dt.date:
                 return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             raise CellError(f"{show(value)} is not a valid calendar date") from None
-        if re.fullmatch(r"\d{5}(?:\.\d+)?", text):
+        if re.fullmatch(r"[0-9]{5}(?:\.[0-9]+)?", text):
             serial = float(text)
     if serial is None:
         raise CellError(f"{show(value)} is not a date; write dd.mm.yyyy or yyyy-mm-dd")

@@ -43,7 +43,7 @@ def check_file(name: str, data: bytes) -> tuple[dict, dict]:
 
 
 def _problem(p: Problem) -> list:
-    return [p.sheet, p.row, p.column, value(p.value), p.message, p.severity]
+    return [p.sheet, p.row, p.column, value(p.value), p.message, p.severity, p.code, list(p.hidden)]
 
 
 def _columns(table: str, rows: list[tuple]) -> list[list]:
@@ -76,13 +76,15 @@ def batch_file(name: str, size: int, sha256: str, meta) -> BatchFile:
 
 def _unproblem(name: str, p) -> Problem:
     need(p, list, "problem")
-    if len(p) != 6 or p[5] not in ("error", "warning"):
+    if len(p) != 8 or p[5] not in ("error", "warning"):
         raise Malformed("problem")
-    sheet, row, column, val, message, severity = p
+    sheet, row, column, val, message, severity, code, hidden = p
     for x, kind in ((sheet, (str, type(None))), (row, (int, type(None))), (column, (str, type(None))),
-                    (message, str)):
+                    (message, str), (code, (str, type(None))), (hidden, list)):
         need(x, kind, "problem field")
-    return Problem(name, sheet, row, column, unvalue(val), message, severity)
+    if len(hidden) != 2 or not all(isinstance(n, int) and not isinstance(n, bool) for n in hidden):
+        raise Malformed("problem count")
+    return Problem(name, sheet, row, column, unvalue(val), message, severity, code, (hidden[0], hidden[1]))
 
 
 def _unsub(s) -> Submission:

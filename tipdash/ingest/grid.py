@@ -13,7 +13,7 @@ def too_wide(file: str, sheet: str, row: int, col: int) -> ReadError:
 
 
 def too_long(file: str, sheet: str, row: int) -> ReadError:
-    return ReadError(file, f"sheet {sheet!r} has values down to row {row + 1:,}: a sheet may have at most "
+    return ReadError(file, f"sheet {sheet!r} has a value on row {row + 1:,}: a sheet may have at most "
                            f"{MAX_ROWS:,} rows")
 
 

@@ -34,6 +34,23 @@ MAX_ROWS = 100_000
 #: Warnings kept per file, and uncached-formula refs kept per sheet.
 _MAX_WARNINGS = 20
 
+# --- validation limits (the cost of checking a file stays bounded whatever it holds) ------------
+
+#: The largest count accepted anywhere (participants, victims, sessions …): far above any real
+#: figure of one commission in one year, far below the INTEGER columns' 2 147 483 647.
+MAX_COUNT = 1_000_000
+#: Characters in one text cell: the 2022 note's longest challenge has ~420; Excel's own limit is
+#: 32 767. Longer text is refused, naming the cell.
+MAX_TEXT = 4_000
+#: Problems listed per file; the rest are counted ("and 12 345 more").
+MAX_PROBLEMS = 200
+#: Data rows of a summary (format B): one per unit (37) and year.
+MAX_SUMMARY_ROWS = 5_000
+#: Distinct unit names per file that get fuzzy matching (and suggestions); others: exact only.
+MAX_FUZZY_UNITS = 40
+#: Characters of a header or unit name looked at when suggesting a close match.
+MAX_MATCH_TEXT = 100
+
 
 class ReadError(ValueError):
     """A file that cannot be read, with a message meant for the person who uploaded it."""

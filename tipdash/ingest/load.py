@@ -181,7 +181,7 @@ def _run(files: list[BatchFile], db, *, dry_run: bool, strict: bool, user: str |
     for f in files:
         report.problems.extend(f.problems)
         if f.errors or not f.parsed:
-            n = sum(p.is_error for p in f.problems)
+            n = sum(p.errors for p in f.problems)
             results[id(f)] = FileResult(f.name, "rejected", message=f"{n} error{'s' * (n != 1)}; nothing written",
                                         sha256=f.sha256 or None)
     if strict and any_error:

@@ -6,7 +6,7 @@ import re
 
 from tipdash import vocab
 from tipdash.ingest.limits import col_letter
-from tipdash.ingest.cells import _NUM_TEXT, CellError, show, to_count, to_date, to_text, to_year
+from tipdash.ingest.cells import _NUM_TEXT, CellError, not_finite, show, to_count, to_date, to_text, to_year
 from tipdash.ingest.sheet import (
     FACT_COLUMNS,
     FACT_SHEETS,
@@ -59,6 +59,7 @@ def _parse_report(ctx: _Ctx, sheets: dict, keys: dict, nonblank: dict, merged: M
     if head["unit"] is None and head["unit_text"] is None:
         if rows == 0 and head["reported"] is None:
             ctx.problems = [p for p in ctx.problems if not (p.is_error and p.sheet == sheet)]
+            ctx.errors = sum(p.is_error for p in ctx.problems) + ctx.hidden["error"]
             ctx.error(sheet, unit_row, "Unit", None,
                       "empty report: nothing is filled in (Unit, Reported and every sheet are blank); "
                       "fill in the template and import it again")
@@ -135,6 +136,10 @@ def _commission_fields(ctx: _Ctx, sheet: str, rows: list[list], head: dict) -> d
             ctx.error(sheet, i, str(key_text), value, f"{key_text!s} is given twice (rows {raw[fld][0]} and {i})")
             head["errors"].add(fld)
             continue
+        if not_finite(value):
+            ctx.error(sheet, i, str(key_text), value, f"{key_text!s}: {show(value)} is not a finite number")
+            head["errors"].add(fld)
+            value = None
         raw[fld] = (i, str(key_text), value)
         head["rows"][fld] = i
         head["labels"][fld] = str(key_text)
@@ -170,7 +175,9 @@ def _commission_values(ctx: _Ctx, sheet: str, raw: dict, head: dict) -> None:
             ctx.error(sheet, i, label, value, f"Submitted on {d:%d.%m.%Y} is in the future")
     except CellError as exc:
         ctx.error(sheet, i, label, value, f"Submitted on: {exc}")
-    head["prepared_by"] = to_text(where("prepared_by", "Prepared by")[2])
+    i, label, value = where("prepared_by", "Prepared by")
+    text = to_text(value)
+    head["prepared_by"] = ctx.text(sheet, i, label, text) if text else None
     i, label, value = where("reported", "Reported")
     head["reported_raw"] = value
     try:

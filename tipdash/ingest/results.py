@@ -50,6 +50,15 @@ class ImportReport:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if not p.is_error]
 
+    @property
+    def error_count(self) -> int:
+        """Errors found, those beyond the listed ones included."""
+        return sum(p.errors for p in self.problems)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(p.warnings for p in self.problems)
+
     def __str__(self) -> str:
         return "\n".join([*map(str, self.problems), *map(str, self.files)])
 

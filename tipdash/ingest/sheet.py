@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from tipdash import units, vocab
-from tipdash.ingest.limits import col_letter
-from tipdash.ingest.cells import CellError, show, to_count, to_date, to_text
+from tipdash.ingest.cells import CellError, not_finite, show, to_count, to_date, to_text
+from tipdash.ingest.limits import MAX_COUNT, MAX_FUZZY_UNITS, MAX_MATCH_TEXT, MAX_PROBLEMS, MAX_TEXT, col_letter
+from tipdash.ingest.text import strip_controls
 
 FACT_SHEETS = ("sessions", "topics", "activities", "campaigns", "trainings", "victims", "partners",
                "challenges")
@@ -45,6 +46,8 @@ class Problem:
     value: object
     message: str
     severity: str = "error"                # 'error' | 'warning'
+    code: str | None = None                # "more": stands for `hidden` problems not listed
+    hidden: tuple[int, int] = (0, 0)       # (errors, warnings) a "more" line stands for
 
     def __str__(self) -> str:
         parts = (self.file, self.sheet or "", "" if self.row is None else str(self.row), self.column or "")
@@ -53,6 +56,24 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+    @property
+    def errors(self) -> int:
+        """Errors this line stands for (a "more" line: the errors it counts)."""
+        return self.hidden[0] if self.code == "more" else int(self.is_error)
+
+    @property
+    def warnings(self) -> int:
+        return self.hidden[1] if self.code == "more" else int(not self.is_error)
+
+
+def more_problems(file: str, errors: int, warnings: int) -> Problem:
+    """The line that stands for the problems of a file beyond the first MAX_PROBLEMS."""
+    n = errors + warnings
+    return Problem(file, None, None, None, None,
+                   f"and {n:,} more problems not listed ({errors:,} errors, {warnings:,} warnings): the first "
+                   f"{MAX_PROBLEMS} are shown; fix those and check the file again",
+                   "error" if errors else "warning", "more", (errors, warnings))
 
 
 @dataclass
@@ -89,26 +110,53 @@ class Parsed:
 # ------------------------------------------------------------------------------ shared parsing machinery
 
 class _Ctx:
-    """Collects problems for one file."""
+    """Collects problems for one file: the first MAX_PROBLEMS are kept, the others counted."""
 
     def __init__(self, file: str):
         self.file = file
         self.problems: list[Problem] = []
+        self.hidden = {"error": 0, "warning": 0}
+        self.errors = 0
+        self.controls_seen = False
+        self.fuzzy: set[str] = set()
+
+    def add(self, sheet, row, column, value, message, severity) -> None:
+        if severity == "error":
+            self.errors += 1
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.hidden[severity] += 1
+            return
+        self.problems.append(Problem(self.file, sheet, row, column, value, message, severity))
 
     def error(self, sheet, row, column, value, message) -> None:
-        self.problems.append(Problem(self.file, sheet, row, column, value, message, "error"))
+        self.add(sheet, row, column, value, message, "error")
 
     def warn(self, sheet, row, column, value, message) -> None:
-        self.problems.append(Problem(self.file, sheet, row, column, value, message, "warning"))
+        self.add(sheet, row, column, value, message, "warning")
 
     @property
     def has_errors(self) -> bool:
-        return any(p.is_error for p in self.problems)
+        return self.errors > 0 or any(p.is_error for p in self.problems)
+
+    def text(self, sheet, row, column, value: str) -> str | None:
+        """Stored text: at most MAX_TEXT characters (else an error, None), control and bidi
+        characters removed (one warning per file, at the first such cell)."""
+        if len(value) > MAX_TEXT:
+            self.error(sheet, row, column, value, f"{column}: the text is {len(value):,} characters long; a cell "
+                                                  f"may hold at most {MAX_TEXT:,}")
+            return None
+        value, changed = strip_controls(value)
+        if changed and not self.controls_seen:
+            self.controls_seen = True
+            self.warn(sheet, row, column, None, f"{column}: control or text-direction characters removed "
+                                                f"(this cell is the first of the file that had them)")
+        return value.strip() or None
 
 
 def _blank_row(row: Iterable) -> bool:
+    """No value in the row (NaN is a value here: it is refused, not read as blank)."""
     for v in row:
-        if v is not None and (v.__class__ is not str or v.strip()) and not vocab.is_blank(v):
+        if v is not None and (v.__class__ is not str or v.strip()):
             return False
     return True
 
@@ -122,8 +170,8 @@ def _header_row(rows: list[list]) -> int | None:
 
 
 def _nearest(text: str, choices: Iterable[str]) -> str | None:
-    keyed = {vocab.norm(c): c for c in choices}
-    match = difflib.get_close_matches(vocab.norm(text), list(keyed), n=1, cutoff=0.6)
+    keyed = {vocab.norm(c[:MAX_MATCH_TEXT]): c for c in choices}
+    match = difflib.get_close_matches(vocab.norm(text[:MAX_MATCH_TEXT]), list(keyed), n=1, cutoff=0.6)
     return keyed[match[0]] if match else None
 
 
@@ -180,7 +228,10 @@ def _map_headers(ctx: _Ctx, sheet_key: str, sheet: str, header: list, hrow: int,
 
 
 def _resolve_unit(ctx: _Ctx, sheet: str, row: int, column: str, text: str, *, national: bool) -> str | None:
-    res = units.resolve(text, allow_national=national)
+    fuzzy = len(text) <= MAX_MATCH_TEXT and (text in ctx.fuzzy or len(ctx.fuzzy) < MAX_FUZZY_UNITS)
+    res = units.resolve(text, allow_national=national, fuzzy=fuzzy)
+    if fuzzy and not res.exact:
+        ctx.fuzzy.add(text)
     if not res.ok:
         cands = ", ".join(f"{units.official_name(c)} ({c})" for c, _ in res.candidates[:5])
         ctx.error(sheet, row, column, text, f"{res.message}" + (f" [candidates: {cands}]" if cands and
@@ -216,6 +267,9 @@ class _RowReader:
             v = row[j] if j < n else None
             if v.__class__ is str:
                 v = v.strip() or None
+            elif v.__class__ is float and not_finite(v):
+                self.fail(fld, v, f"{self.col(fld)}: {show(v)} is not a finite number")
+                v = None
             vals[fld] = v
         self.vals = vals
 
@@ -245,6 +299,10 @@ class _RowReader:
             value = to_text(value)
         elif len(value) < 80:
             value = sys.intern(value)             # repeated labels share one object (large imports)
+        if value is not None and (len(value) > MAX_TEXT or not value.isprintable()):
+            if len(value) > MAX_TEXT:
+                self.ok = False
+            value = self.ctx.text(self.sheet, self.r, self.col(fld), value)
         if required and value is None:
             self.fail(fld, None, f"{self.col(fld)} is blank; it is required on every row")
         return value
@@ -255,7 +313,7 @@ class _RowReader:
             if required:
                 self.fail(fld, None, f"{self.col(fld)} is blank; write a whole number")
             return default
-        if value.__class__ is int and value >= minimum:
+        if value.__class__ is int and minimum <= value <= MAX_COUNT:
             return value
         return self._get(fld, to_count, minimum=minimum)
 

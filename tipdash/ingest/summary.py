@@ -5,6 +5,7 @@ import re
 
 from tipdash import units, vocab
 from tipdash.ingest.cells import show, to_year
+from tipdash.ingest.limits import MAX_COUNT, MAX_SUMMARY_ROWS
 from tipdash.ingest.sheet import (
     FACT_COLUMNS,
     MergedFn,
@@ -35,6 +36,11 @@ def _parse_summary(ctx: _Ctx, sheet: str, rows: list[list], merged: MergedFn | N
     if mapping is None:
         return []
     headers = {fld: str(rows[hi][j]) for fld, j in mapping.items()}
+    n_rows = sum(1 for row in rows[hi + 1:] if not _blank_row(row))
+    if n_rows > MAX_SUMMARY_ROWS:
+        ctx.error(sheet, None, None, None, f"sheet {sheet!r} has {n_rows:,} data rows; a summary has one row per "
+                                           f"commission and year, at most {MAX_SUMMARY_ROWS:,}")
+        return []
     out: list[Submission] = []
     seen: dict[tuple[str, int], int] = {}
     data_rows = 0
@@ -88,6 +94,9 @@ def _counts(rec: _RowReader) -> tuple[dict[str, object], bool]:
     for fld in SUMMARY_COUNTS:
         raw = rec.raw(fld)
         n = vocab.approx_number(raw) if isinstance(raw, str) else None
+        if n is not None and n > MAX_COUNT:
+            rec.fail(fld, raw, f"{rec.col(fld)}: {show(raw)} is above {MAX_COUNT:,}, the largest count accepted")
+            continue
         if n is not None:
             if fld == "information_activities":
                 values[fld], approx = n, True

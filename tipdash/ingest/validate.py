@@ -12,13 +12,23 @@ from __future__ import annotations
 
 from tipdash import vocab
 from tipdash.ingest.report import _parse_report
-from tipdash.ingest.sheet import FACT_SHEETS, MergedFn, Parsed, _blank_row, _Ctx, _header_row
+from tipdash.ingest.sheet import FACT_SHEETS, MergedFn, Parsed, _blank_row, _Ctx, _header_row, more_problems
 from tipdash.ingest.summary import _parse_summary
 
 
 def parse(file: str, sheets: dict[str, list[list]], kind: str, merged: MergedFn | None = None) -> Parsed:
-    """Detect the format of one file and validate it."""
+    """Detect the format of one file and validate it. Problems beyond the first MAX_PROBLEMS
+    are counted in one last line."""
     ctx = _Ctx(file)
+    parsed = _parse(ctx, file, sheets, kind, merged)
+    if ctx.hidden["error"] or ctx.hidden["warning"]:
+        parsed.problems.append(more_problems(file, ctx.hidden["error"], ctx.hidden["warning"]))
+    if ctx.has_errors:
+        parsed.submissions = []
+    return parsed
+
+
+def _parse(ctx: _Ctx, file: str, sheets: dict[str, list[list]], kind: str, merged: MergedFn | None) -> Parsed:
     nonblank = {name: rows for name, rows in sheets.items() if rows and not all(_blank_row(r) for r in rows)}
     if not nonblank:
         ctx.error(None, None, None, None, "the file is empty (no sheet has any data)")
