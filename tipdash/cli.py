@@ -28,8 +28,12 @@ def _units(args) -> int:
 def _import(args) -> int:
     from tipdash import ingest
 
-    report = ingest.import_paths([Path(p) for p in args.paths], args.db, dry_run=args.dry_run,
-                                   strict=args.strict, user=args.user)
+    try:
+        report = ingest.import_paths([Path(p) for p in args.paths], args.db, dry_run=args.dry_run,
+                                       strict=args.strict, user=args.user)
+    except Exception as exc:  # noqa: BLE001 - never a traceback: one line, exit 1
+        print(f"import failed: {' '.join(str(exc).split())[:300] or type(exc).__name__}", file=sys.stderr)
+        return 1
     for problem in report.problems:
         print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)
     for result in report.files:

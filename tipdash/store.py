@@ -145,26 +145,30 @@ def write(path: str | os.PathLike | None = None, *, wait: float = 30.0) -> Itera
         for stale in target.parent.glob(f".{target.name}.*.tmp*"):
             stale.unlink(missing_ok=True)
         tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
-        if target.exists():
-            shutil.copyfile(target, tmp)
-        con = duckdb.connect(str(tmp))
-        try:
+        con = None
+        try:                                   # the copy too: a full disk must leave no partial copy
+            if target.exists():
+                shutil.copyfile(target, tmp)
+            con = duckdb.connect(str(tmp))
             _create_schema(con)
             con.execute("BEGIN TRANSACTION")
             _load_units(con)
             yield con
             con.execute("COMMIT")
             con.execute("CHECKPOINT")
-        except BaseException:
             con.close()
+            con = None
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+            _fsync_dir(target.parent)
+        except BaseException:
+            if con is not None:
+                with contextlib.suppress(Exception):
+                    con.close()
             tmp.unlink(missing_ok=True)
             tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
             raise
-        con.close()
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-        _fsync_dir(target.parent)
     finally:
         fcntl.flock(lock_file, fcntl.LOCK_UN)
         lock_file.close()

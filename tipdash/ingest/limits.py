@@ -151,5 +151,6 @@ def _mb(n: int) -> str:
 
 
 def _short(e: BaseException) -> str:
-    s = str(e) or type(e).__name__
+    """An exception as one short line (never a traceback, never several lines)."""
+    s = " ".join((str(e) or type(e).__name__).split())
     return s if len(s) <= 200 else s[:200] + "…"

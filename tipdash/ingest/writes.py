@@ -2,11 +2,13 @@
 submission superseding the current one of its unit-year, fact rows inserted in bulk."""
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Callable
 
 from tipdash import store
 from tipdash.ingest.check import fact_columns
+from tipdash.ingest.limits import _short
 from tipdash.ingest.plain import loads
 from tipdash.ingest.results import BatchFile, FileResult, ImportReport, unchanged
 from tipdash.ingest.sheet import FACT_COLUMNS, Problem, Submission
@@ -32,10 +34,17 @@ def write_batch(target: Path, valid: list[BatchFile], user: str, report: ImportR
                     _flush(con, batches)
             _flush(con, batches)
     except store.StoreBusy as exc:
-        for f in valid:
-            report.problems.append(Problem(f.name, None, None, None, None, f"not imported: {exc}"))
-            results[id(f)] = FileResult(f.name, "rejected", format=f.parsed.format, sha256=f.sha256,
-                                        message="the database is busy")
+        _not_written(valid, report, results, f"not imported: {exc}", "the database is busy")
+    except Exception as exc:  # noqa: BLE001 - a full disk, a DuckDB error: one line, the database as before
+        _not_written(valid, report, results, f"not imported: the database could not be written "
+                                             f"({_short(exc)}); nothing was changed", "nothing written")
+
+
+def _not_written(valid: list[BatchFile], report: ImportReport, results: dict[int, FileResult], line: str,
+                 status: str) -> None:
+    for f in valid:
+        report.problems.append(Problem(f.name, None, None, None, None, line))
+        results[id(f)] = FileResult(f.name, "rejected", format=f.parsed.format, sha256=f.sha256, message=status)
 
 
 def current_submissions(query: Query, subs: list[Submission]) -> dict[tuple[str, int], tuple[int, str, int]]:
@@ -110,7 +119,8 @@ def _insert_rows(con, table: str, columns: list[list]) -> None:
     try:
         con.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM {view}")
     finally:
-        con.unregister(view)
+        with contextlib.suppress(Exception):     # after a failed INSERT this fails too: keep the first error
+            con.unregister(view)
 
 
 def _synthetic(f: BatchFile) -> bool:
