@@ -178,7 +178,7 @@ def test_problems_are_capped_per_file_and_counted(db, tmp_path):
     more = report.problems[-1]
     assert more.code == "more" and "and 800 more problems not listed (800 errors, 0 warnings)" in more.message
     assert report.error_count == 1000
-    assert report.files[0].message == "1000 errors; nothing written"
+    assert report.files[0].message == "1,000 errors; nothing written"
 
 
 def test_unknown_unit_names_get_suggestions_for_the_first_few_only(db, tmp_path):
@@ -186,7 +186,7 @@ def test_unknown_unit_names_get_suggestions_for_the_first_few_only(db, tmp_path)
     report = ingest.import_paths([make_summary_csv(tmp_path, rows)], db, dry_run=True)
     units = [p for p in report.errors if p.column == "unit"]
     assert "closest" in units[0].message
-    assert "closest" not in units[-1].message and "Unknown unit" in units[-1].message
+    assert "closest" not in units[-1].message and "unknown unit" in units[-1].message
 
 
 def test_summary_rows_are_capped(db, tmp_path):

@@ -74,7 +74,8 @@ def test_parent_memory_stays_small_when_a_worker_blows_up(monkeypatch, tmp_db, t
 
 def test_cli_prints_one_line_when_the_worker_crashes(tmp_path, three):
     env = {**os.environ, "PYTHONPATH": str(ROOT), worker.HOOK_ENV: f"abort:{three[0]}"}
-    p = subprocess.run([sys.executable, "-m", "tipdash", "import", str(three[0]), "--db", str(tmp_path / "x.duckdb")],
+    p = subprocess.run([sys.executable, "-m", "tipdash", "import", str(three[0]), "--db", str(tmp_path / "x.duckdb"),
+                        "--lang", "en"],
                        capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
     assert p.returncode == 1
     assert p.stderr.strip().splitlines() == [f"{three[0]}:::: could not be read safely: the checker process "

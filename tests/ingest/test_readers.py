@@ -363,7 +363,7 @@ def test_xlsx_formula_without_cached_value_warns():
     wb.save(buf)
     out = read_file("s.xlsx", buf.getvalue())
     assert out.sheets["Sinteza"] == [["unit", "victims"], ["Cahul", None]]
-    assert len(out.warnings) == 1 and "B2" in out.warnings[0] and "Sinteza" in out.warnings[0]
+    assert out.warnings == [("read.uncached", {"sheet": "Sinteza", "cells": "B2"})]
 
 
 def test_xlsx_error_cells_from_openpyxl_and_inline_strings():

@@ -46,7 +46,7 @@ def test_full_disk_is_one_line_and_changes_nothing(db, tmp_path, where):
     # "copy": the copy of the database cannot be completed; "write": the copy fits, the new rows do not
     limit = size // 2 if where == "copy" else size + 64 * 1024
     before = db.read_bytes()
-    p = run_with_file_limit(limit, "import", str(report), "--db", str(db))
+    p = run_with_file_limit(limit, "import", str(report), "--db", str(db), "--lang", "en")
     assert p.returncode == 1, p.stderr
     lines = p.stderr.strip().splitlines()
     assert len(lines) == 1, p.stderr

@@ -82,7 +82,7 @@ def test_two_archives_refused_by_the_cli_without_harm(tmp_path):
     before = db.read_bytes()
     for extra in ([], ["--dry-run"]):
         t = time.monotonic()
-        p = subprocess.run([sys.executable, "-m", "tipdash", "import", str(evil), "--db", str(db), *extra],
+        p = subprocess.run([sys.executable, "-m", "tipdash", "import", str(evil), "--db", str(db), "--lang", "en", *extra],
                            env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert p.returncode == 1, (p.returncode, p.stderr[-2000:])
         lines = [ln for ln in p.stderr.splitlines() if ln.strip()]

@@ -21,14 +21,14 @@ def _open_calamine(name: str, data: bytes):
     try:
         return CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError:
-        raise ReadError(name, "password-protected or encrypted workbook (remove the password and save again)") from None
+        raise ReadError(name, "read.password") from None
     except MemoryError:
         raise
     except Exception as e:  # noqa: BLE001
-        raise _corrupt(name, _short(e)) from None
+        raise _corrupt(name, "reader", detail=_short(e)) from None
     except BaseException as e:  # pyo3 PanicException derives from BaseException
         if type(e).__name__ == "PanicException":
-            raise _corrupt(name, "the reader failed on this file") from None
+            raise _corrupt(name, "reader", detail="the reader failed on this file") from None
         raise
 
 
@@ -46,14 +46,14 @@ def _read_calamine(name: str, data: bytes, scan: _Scan):
     try:
         sheet_names = list(cw.sheet_names)
         if len(sheet_names) > MAX_SHEETS:
-            raise ReadError(name, f"too many sheets ({len(sheet_names)}; limit {MAX_SHEETS})")
+            raise ReadError(name, "read.too_many_sheets", n=len(sheet_names), limit=MAX_SHEETS)
         info = {sheet_names[i]: s for i, s in enumerate(scan.sheets) if i < len(sheet_names)}
         sheets: dict[str, list[list[object]]] = {}
         merged: dict[str, list[str]] = {}
         for sname in sheet_names:
             clean_name, _ = strip_controls(sname.strip())
             if clean_name in sheets:
-                raise _corrupt(name, f"two sheets are named {clean_name!r}")
+                raise _corrupt(name, "two_sheets", sheet=clean_name)
             raw, refs = _sheet(name, cw, sname)
             s = info.get(sname)
             rows = [[_norm(v) for v in row] for row in raw]
@@ -78,10 +78,10 @@ def _sheet(name: str, cw, sname: str):
     except MemoryError:
         raise
     except Exception as e:  # noqa: BLE001
-        raise _corrupt(name, f"sheet {sname!r}: {_short(e)}") from None
+        raise _corrupt(name, "reader_sheet", sheet=sname, detail=_short(e)) from None
     except BaseException as e:
         if type(e).__name__ == "PanicException":
-            raise _corrupt(name, f"sheet {sname!r}: the reader failed") from None
+            raise _corrupt(name, "reader_sheet", sheet=sname, detail="the reader failed") from None
         raise
     refs = [f"{col_letter(c0)}{r0 + 1}:{col_letter(c1)}{r1 + 1}" for (r0, c0), (r1, c1) in ranges]
     return raw, refs

@@ -11,6 +11,7 @@ import datetime as dt
 
 from tipdash.ingest import read
 from tipdash.ingest.plain import Malformed, need, unvalue, value
+from tipdash.ingest.problem import cause
 from tipdash.ingest.results import BatchFile
 from tipdash.ingest.sheet import FACT_COLUMNS, Parsed, Problem, Submission
 from tipdash.ingest.validate import parse
@@ -23,10 +24,9 @@ def check_file(name: str, data: bytes) -> tuple[dict, dict]:
     try:
         wb = read.read_file(name, data)
     except read.ReadError as exc:
-        return {"format": None, "problems": [_problem(Problem(name, None, None, None, None,
-                                                              f"cannot read the file: {exc.message}"))],
-                "submissions": []}, {"subs": []}
-    problems = [Problem(name, None, None, None, None, str(w), "warning") for w in wb.warnings]
+        return {"format": None, "submissions": [], "problems": [_problem(Problem(
+            name, None, None, None, None, "cannot_read", {"cause": cause(exc.code, **exc.params)}))]}, {"subs": []}
+    problems = [Problem(name, None, None, None, None, code, params, "warning") for code, params in wb.warnings]
 
     def merged(sheet: str) -> list:
         return [ref for ref in wb.merged.get(sheet, []) if read._ref_top_row(ref) == 1]
@@ -37,22 +37,28 @@ def check_file(name: str, data: bytes) -> tuple[dict, dict]:
     for sub in parsed.submissions:
         subs.append({**{k: value(getattr(sub, k)) for k in _SUB_FIELDS}, "tables": sorted(sub.facts),
                      "rows": sub.fact_rows})
-        facts.append({t: _columns(t, rows) for t, rows in sub.facts.items()})
+        facts.append({t: _columns(t, cols) for t, cols in sub.facts.items()})
     return ({"format": parsed.format, "problems": [_problem(p) for p in problems], "submissions": subs},
             {"subs": facts})
 
 
 def _problem(p: Problem) -> list:
-    return [p.sheet, p.row, p.column, value(p.value), p.message, p.severity, p.code, list(p.hidden)]
+    return [p.sheet, p.row, p.column, value(p.value), p.code, value(p.params), p.severity, p.cell, list(p.hidden)]
 
 
-def _columns(table: str, rows: list[tuple]) -> list[list]:
-    width = 2 + len(FACT_COLUMNS[table])
-    cols = [list(c) for c in zip(*rows)] if rows else [[] for _ in range(width)]
-    for i, col in enumerate(cols):
-        if any(isinstance(v, dt.date) for v in col):
-            cols[i] = [v.isoformat() if isinstance(v, dt.date) else v for v in col]
-    return cols
+_DATE_COLUMNS = {"date", "end_date", "start_date"}
+
+
+def _columns(table: str, cols: list[list]) -> list[list]:
+    """The fact columns with dates as ISO text (each distinct date formatted once)."""
+    names = ("sheet", "row_no", *FACT_COLUMNS[table])
+    out = []
+    for name, col in zip(names, cols):
+        if name in _DATE_COLUMNS:
+            iso = {d: d.isoformat() for d in set(col) if d is not None}
+            col = [iso[d] if d is not None else None for d in col]
+        out.append(col)
+    return out
 
 
 # ------------------------------------------------------------------------------ parent side
@@ -76,15 +82,18 @@ def batch_file(name: str, size: int, sha256: str, meta) -> BatchFile:
 
 def _unproblem(name: str, p) -> Problem:
     need(p, list, "problem")
-    if len(p) != 8 or p[5] not in ("error", "warning"):
+    if len(p) != 9 or p[6] not in ("error", "warning"):
         raise Malformed("problem")
-    sheet, row, column, val, message, severity, code, hidden = p
+    sheet, row, column, val, code, params, severity, cell, hidden = p
     for x, kind in ((sheet, (str, type(None))), (row, (int, type(None))), (column, (str, type(None))),
-                    (message, str), (code, (str, type(None))), (hidden, list)):
+                    (code, str), (cell, (str, type(None))), (hidden, list)):
         need(x, kind, "problem field")
     if len(hidden) != 2 or not all(isinstance(n, int) and not isinstance(n, bool) for n in hidden):
         raise Malformed("problem count")
-    return Problem(name, sheet, row, column, unvalue(val), message, severity, code, (hidden[0], hidden[1]))
+    params = unvalue(params)
+    if not isinstance(params, dict):
+        raise Malformed("problem params")
+    return Problem(name, sheet, row, column, unvalue(val), code, params, severity, cell, (hidden[0], hidden[1]))
 
 
 def _unsub(s) -> Submission:

@@ -7,14 +7,12 @@ from tipdash.ingest.limits import MAX_COLUMNS, MAX_ROWS, ReadError, _Budget, col
 
 
 def too_wide(file: str, sheet: str, row: int, col: int) -> ReadError:
-    return ReadError(file, f"sheet {sheet!r} has a value in cell {col_letter(col)}{row + 1}, beyond column "
-                           f"{col_letter(MAX_COLUMNS - 1)}: a sheet may use at most {MAX_COLUMNS} columns "
-                           f"(delete the cells on the right and save again)")
+    return ReadError(file, "read.too_wide", sheet=sheet, cell=f"{col_letter(col)}{row + 1}",
+                     last=col_letter(MAX_COLUMNS - 1), limit=MAX_COLUMNS)
 
 
 def too_long(file: str, sheet: str, row: int) -> ReadError:
-    return ReadError(file, f"sheet {sheet!r} has a value on row {row + 1:,}: a sheet may have at most "
-                           f"{MAX_ROWS:,} rows")
+    return ReadError(file, "read.too_long", sheet=sheet, row=row + 1, max=MAX_ROWS)
 
 
 class Grid:
@@ -58,7 +56,7 @@ class Grid:
     def count(self) -> None:
         cells = len(self.data) * self.width
         if self.budget is not None and cells > self.counted:
-            self.budget.add_cells(cells - self.counted, f"sheet {self.sheet!r}")
+            self.budget.add_cells(cells - self.counted, self.sheet)
         self.counted = cells
 
     def rows(self) -> list[list]:

@@ -53,12 +53,20 @@ MAX_MATCH_TEXT = 100
 
 
 class ReadError(ValueError):
-    """A file that cannot be read, with a message meant for the person who uploaded it."""
+    """A file that cannot be read: a message code (catalogue key ``import.problem.<code>``) and
+    its parameters, rendered for the person who uploaded it (``message``: English; ``text(lang)``)."""
 
-    def __init__(self, file: str, message: str):
-        self.file = file
-        self.message = message
-        super().__init__(f"{file}: {message}")
+    def __init__(self, file: str, code: str, **params):
+        self.file, self.code, self.params = file, code, params
+        super().__init__(f"{file}: {code}")
+
+    def text(self, lang: str = "en") -> str:
+        from tipdash.ingest.messages import render
+        return render(self.code, self.params, lang)
+
+    @property
+    def message(self) -> str:
+        return self.text("en")
 
     def __str__(self) -> str:
         return f"{self.file}: {self.message}"
@@ -86,12 +94,14 @@ class _Scan:
     by_index: bool = False
 
 
-def _bomb(name: str, what: str) -> ReadError:
-    return ReadError(name, f"refused: {what} (possible zip bomb)")
+def _bomb(name: str, code: str, **params) -> ReadError:
+    """A refusal that names a possible zip bomb (codes ``bomb.*``)."""
+    return ReadError(name, f"bomb.{code}", **params)
 
 
-def _corrupt(name: str, what: str) -> ReadError:
-    return ReadError(name, f"corrupt or unreadable workbook: {what}")
+def _corrupt(name: str, code: str, **params) -> ReadError:
+    """A damaged or unreadable workbook (codes ``corrupt.*``)."""
+    return ReadError(name, f"corrupt.{code}", **params)
 
 
 class _Budget:
@@ -105,16 +115,12 @@ class _Budget:
     def take(self, n: int) -> None:
         self.used += n
         if self.used > MAX_UNCOMPRESSED:
-            raise _bomb(self.name, f"the workbook expands beyond {_mb(MAX_UNCOMPRESSED)}")
+            raise _bomb(self.name, "expands", limit=_mb(MAX_UNCOMPRESSED))
 
     def add_cells(self, n: int, where: str) -> None:
         self.cells += n
         if self.cells > MAX_CELLS:
-            raise ReadError(
-                self.name,
-                f"workbook too large: {where} makes the used ranges cover more than "
-                f"{MAX_CELLS:,} cells (delete stray cells far below or right of the data)",
-            )
+            raise ReadError(self.name, "read.too_many_cells", sheet=where, cells=MAX_CELLS)
 
 
 _RE_REF = re.compile(r"\$?([A-Za-z]{1,4})\$?(\d{1,9})")

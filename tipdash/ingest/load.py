@@ -61,14 +61,13 @@ def _check(items: list[tuple[str, Callable[[], bytes]]]) -> list[BatchFile]:
     for i, ((name, _), answer) in enumerate(zip(items, answers)):
         size, sha = seen.get(i, (None, ""))
         if answer.failure is not None:
-            files.append(BatchFile(name, size, sha, problems=[Problem(name, None, None, None, None,
-                                                                     answer.failure)]))
+            code, params = answer.failure
+            files.append(BatchFile(name, size, sha, problems=[Problem(name, None, None, None, None, code, params)]))
             continue
         try:
             f = check.batch_file(name, size, sha, answer.meta)
         except Malformed:
-            f = BatchFile(name, size, sha, problems=[Problem(
-                name, None, None, None, None, "could not be read safely: the checker sent a malformed answer")])
+            f = BatchFile(name, size, sha, problems=[Problem(name, None, None, None, None, "unsafe.malformed")])
         f.facts = answer.facts
         files.append(f)
     return files
@@ -90,13 +89,13 @@ def import_paths(paths: Iterable[str | os.PathLike], db=None, *, dry_run: bool =
         try:
             size = path.stat().st_size
         except OSError as exc:
-            files[i] = BatchFile(name, None, problems=[Problem(name, None, None, None, None,
-                                                           f"cannot open the file: {exc.strerror or exc}")])
+            files[i] = BatchFile(name, None, problems=[Problem(name, None, None, None, None, "file.cannot_open",
+                                                               {"reason": str(exc.strerror or exc)})])
             continue
         if size > MAX_BYTES:
             files[i] = BatchFile(name, None, problems=[Problem(
-                name, None, None, None, size, f"the file is {size / 2**20:.1f} MB; the limit is "
-                                              f"{MAX_BYTES // 2**20} MB")])
+                name, None, None, None, None, "file.too_big", {"size": f"{size / 2**20:.1f} MB",
+                                                               "limit": f"{MAX_BYTES // 2**20} MB"})])
             continue
         items.append((i, name, _reader(path)))
     for (i, _, _), f in zip(items, _check([(name, load) for _, name, load in items])):
@@ -130,7 +129,7 @@ def init_db(db=None, *, force: bool = False) -> ImportReport:
     target = store.db_path(db)
     if target.exists() and not force:
         return ImportReport(files=[FileResult(str(target), "unchanged",
-                                              message="the database exists; use --force to rebuild it")])
+                                              note="exists")])
     seed = sorted(p for p in SEED_DIR.iterdir() if p.suffix.lower() in SUPPORTED)
     files = _check([(p.name, _reader(p)) for p in seed])
     return _run(files, target, dry_run=False, strict=True, user="init", wipe=target.exists())
@@ -163,8 +162,8 @@ def _cross_file_checks(files: list[BatchFile]) -> None:
         for sub, other, osub in clash:
             f.problems.append(Problem(
                 f.name, sub.sheet, sub.row_no, "Unit" if f.parsed.format == "report" else "unit", sub.unit_label,
-                f"{sub.unit_label} {sub.year} is already in {other.name} ({osub.sheet} row {osub.row_no}) "
-                f"in this batch; import one file per unit and year"))
+                "batch.same_unit_year", {"value": sub.unit_label, "year": sub.year, "other": other.name,
+                                         "other_sheet": osub.sheet, "other_row": osub.row_no}))
         if not clash:
             for sub in f.parsed.submissions:
                 first[(sub.unit_code, sub.year)] = (f, sub)
@@ -182,12 +181,12 @@ def _run(files: list[BatchFile], db, *, dry_run: bool, strict: bool, user: str |
         report.problems.extend(f.problems)
         if f.errors or not f.parsed:
             n = sum(p.errors for p in f.problems)
-            results[id(f)] = FileResult(f.name, "rejected", message=f"{n} error{'s' * (n != 1)}; nothing written",
+            results[id(f)] = FileResult(f.name, "rejected", note="errors", note_params={"n": n},
                                         sha256=f.sha256 or None)
     if strict and any_error:
         for f in valid:
             results[id(f)] = FileResult(f.name, "rejected", format=f.parsed.format, sha256=f.sha256,
-                                        message="not imported: the batch is strict and another file has errors")
+                                        note="strict")
         valid = []
 
     target = store.db_path(db)

@@ -23,12 +23,12 @@ def read_ods(name: str, archive: Archive):
     mime = archive.read("mimetype", strict_xml=False).decode("ascii", "replace").strip()
     if mime not in _ODS_MIMES:
         if "opendocument.text" in mime:
-            raise ReadError(name, "not a spreadsheet (content looks like an OpenDocument text document)")
+            raise ReadError(name, "read.not_spreadsheet", kind="odt")
         if "opendocument.presentation" in mime:
-            raise ReadError(name, "not a spreadsheet (content looks like an OpenDocument presentation)")
-        raise ReadError(name, f"not a spreadsheet (an OpenDocument file of type {mime[:80]!r})")
+            raise ReadError(name, "read.not_spreadsheet", kind="odp")
+        raise ReadError(name, "read.ods_type", type=mime[:80])
     if not archive.has("content.xml"):
-        raise _corrupt(name, "content.xml is missing")
+        raise _corrupt(name, "no_content_xml")
     handler = _Content(name, archive.budget)
     parser = _defused_parser(handler)
     for chunk in archive.chunks("content.xml", True):
@@ -38,7 +38,7 @@ def read_ods(name: str, archive: Archive):
     sheets, merged = {}, {}
     for sname, grid, refs in handler.sheets:
         if sname in sheets:
-            raise _corrupt(name, f"two sheets are named {sname!r}")
+            raise _corrupt(name, "two_sheets", sheet=sname)
         sheets[sname], merged[sname] = grid.rows(), refs
     return sheets, merged, []
 
@@ -117,7 +117,7 @@ class _Content:
             if self.depth == 1 and self.grid is not None:
                 self.sheets.append((self.grid.sheet, self.grid, self.merged))
                 if len(self.sheets) > MAX_SHEETS:
-                    raise ReadError(self.name, f"too many sheets (limit {MAX_SHEETS})")
+                    raise ReadError(self.name, "read.too_many_sheets", n=len(self.sheets), limit=MAX_SHEETS)
                 self.grid = None
             self.depth -= 1
         elif self.depth != 1:
@@ -166,8 +166,8 @@ class _Content:
             if vtype == "boolean":
                 return (a.get("boolean-value") or "").strip().lower() == "true"
         except ValueError:
-            raise _corrupt(self.name, f"sheet {self.grid.sheet!r}: cell {col_letter(self.col)}{self.row + 1} holds "
-                                      f"an unreadable {vtype} value") from None
+            raise _corrupt(self.name, "cell_ods", cell=f"{self.grid.sheet}!{col_letter(self.col)}{self.row + 1}",
+                           value=str(vtype)[:20]) from None
         if vtype == "string" and a.get("string-value") is not None:
             text = a.get("string-value").strip()
         return text or None

@@ -28,6 +28,8 @@ def value(v):
         return {"seconds": v.total_seconds()}
     if isinstance(v, (list, tuple)):
         return [value(x) for x in v]
+    if isinstance(v, dict):
+        return {"dict": {str(k): value(x) for k, x in v.items()}}
     return str(v)
 
 
@@ -43,6 +45,8 @@ def unvalue(v):
         return [unvalue(x) for x in v]
     if isinstance(v, dict) and len(v) == 1:
         (k, x), = v.items()
+        if k == "dict" and isinstance(x, dict):
+            return {str(a): unvalue(b) for a, b in x.items()}
         if k in _BACK and isinstance(x, (str, int, float)):
             try:
                 return _BACK[k](x)

@@ -31,14 +31,19 @@ _LEN = struct.Struct("<Q")
 
 @dataclass
 class Answer:
-    """What came back for one file: ``meta`` (parsed) and ``facts`` (raw JSON), or ``failure``."""
+    """What came back for one file: ``meta`` (parsed) and ``facts`` (raw JSON), or ``failure``
+    (a message code and its parameters)."""
     meta: dict | None = None
     facts: bytes = b""
-    failure: str | None = None
+    failure: tuple[str, dict] | None = None
 
 
 class _Gone(Exception):
-    """The worker died, timed out or broke the protocol; the message says how."""
+    """The worker died, timed out or broke the protocol: a message code and parameters."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code, self.params = code, params
 
 
 class _Worker:
@@ -55,22 +60,22 @@ class _Worker:
             self.proc.stdin.write(data)
             self.proc.stdin.flush()
         except (BrokenPipeError, OSError):
-            raise _Gone(self.death()) from None
+            raise self.death() from None
         meta = self.frame(deadline, MAX_META)
         facts = self.frame(deadline, MAX_FACTS)
         from tipdash.ingest.plain import Malformed, loads
         try:
             parsed = loads(meta)
         except Malformed:
-            raise _Gone("the checker sent a malformed answer") from None
+            raise _Gone("unsafe.malformed") from None
         if not isinstance(parsed, dict):
-            raise _Gone("the checker sent a malformed answer")
+            raise _Gone("unsafe.malformed")
         return Answer(parsed, facts)
 
     def frame(self, deadline: float, limit: int) -> bytes:
         n = _LEN.unpack(self.read(_LEN.size, deadline))[0]
         if n > limit:
-            raise _Gone("the checker sent a malformed answer")
+            raise _Gone("unsafe.malformed")
         return self.read(n, deadline)
 
     def read(self, n: int, deadline: float) -> bytes:
@@ -79,26 +84,26 @@ class _Worker:
         while got < n:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([fd], [], [], left)[0]:
-                raise _Gone(f"checking it took longer than {WALL_SECONDS:.0f} s")
+                raise _Gone("unsafe.timeout", seconds=round(WALL_SECONDS))
             b = os.read(fd, min(n - got, 1 << 20))
             if not b:
-                raise _Gone(self.death())
+                raise self.death()
             parts.append(b)
             got += len(b)
         return b"".join(parts)
 
-    def death(self) -> str:
+    def death(self) -> _Gone:
         try:
             code = self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
-            return "the checker stopped answering"
+            return _Gone("unsafe.no_answer")
         if code < 0:
             try:
                 sig = signal.Signals(-code).name
             except ValueError:
                 sig = f"signal {-code}"
-            return f"the checker process crashed ({sig})"
-        return f"the checker process stopped (exit status {code})"
+            return _Gone("unsafe.crashed", signal=sig)
+        return _Gone("unsafe.stopped", status=code)
 
     def kill(self) -> None:
         if self.proc.poll() is None:
@@ -114,7 +119,6 @@ class _Worker:
                 pass
 
 
-_FATAL = {"memory": "it needs more than the 1 GiB of memory a check may use"}
 
 
 def check_all(items: Sequence[tuple[str, Callable[[], bytes]]], jobs: int = JOBS) -> list[Answer]:
@@ -142,27 +146,25 @@ def check_all(items: Sequence[tuple[str, Callable[[], bytes]]], jobs: int = JOBS
         t.start()
     for t in threads:
         t.join()
-    return [a if a is not None else Answer(failure="the checker did not answer") for a in answers]
+    return [a if a is not None else Answer(failure=("unsafe.no_answer", {})) for a in answers]
 
 
 def _one(worker: _Worker | None, name: str, load: Callable[[], bytes]) -> tuple[_Worker | None, Answer]:
     try:
         data = load()
     except OSError as exc:
-        return worker, Answer(failure=f"cannot open the file: {exc.strerror or exc}")
+        return worker, Answer(failure=("file.cannot_open", {"reason": str(exc.strerror or exc)}))
     if worker is None:
         worker = _Worker()
     try:
         answer = worker.ask(name, data, time.monotonic() + WALL_SECONDS)
     except _Gone as exc:
         worker.kill()
-        return None, Answer(failure=f"could not be read safely: {exc}")
+        return None, Answer(failure=(exc.code, exc.params))
     fatal = answer.meta.get("fatal")
     if fatal is not None:
         worker.kill()
-        if fatal in _FATAL:
-            return None, Answer(meta=answer.meta, failure=f"could not be read safely: {_FATAL[fatal]}")
-        return None, Answer(meta=answer.meta, failure=f"internal error while checking the file "
-                                                      f"({str(answer.meta.get('detail', ''))[:200]}); "
-                                                      f"please report it with the file")
+        if fatal == "memory":
+            return None, Answer(meta=answer.meta, failure=("unsafe.memory", {}))
+        return None, Answer(meta=answer.meta, failure=("internal", {"detail": str(answer.meta.get("detail", ""))[:200]}))
     return worker, answer

@@ -3,7 +3,8 @@
 Public API (the importer depends on exactly this):
 
 - ``MAX_BYTES``: the largest file accepted (10 MiB).
-- ``ReadError(ValueError)``: ``.file``, ``.message``; ``str()`` is ``"{file}: {message}"``.
+- ``ReadError(ValueError)``: ``.file``, ``.code``, ``.params``, ``.message`` (English), ``.text(lang)``;
+  ``str()`` is ``"{file}: {message}"``.
 - ``Workbook(file, kind, sheets, warnings=[])``: ``kind`` is ``'xlsx' | 'xls' | 'ods' | 'csv'``;
   ``sheets`` maps sheet name -> rows of cell values (``str``, ``int``, ``float``, ``bool``,
   ``datetime.date``, ``datetime.datetime``, ``datetime.time``, ``datetime.timedelta`` or
@@ -12,8 +13,8 @@ Public API (the importer depends on exactly this):
   and every row of a sheet has the same length.  Strings are stripped; empty text is ``None``.
   Whole numbers stored as floats (``3.0``) come back as ``int``; formula cells give their cached
   value; error cells give their text (``"#DIV/0!"``); a text cell starting with ``=`` stays text.
-  ``warnings`` lists things worth showing to the uploader that do not stop the read (e.g. a
-  formula without a cached value, which reads as blank).
+  ``warnings`` lists things worth showing to the uploader that do not stop the read, as (message
+  code, parameters) (e.g. a formula without a cached value, which reads as blank).
 - ``read_file(name, data) -> Workbook``, ``read_path(path) -> Workbook``.
 - ``Workbook.merged``: sheet name -> refs such as ``"A1:B1"`` of its merged ranges;
   ``merged_header_cells(name, data, sheet) -> list[str]``: those that touch row 1 (``[]`` for CSV
@@ -87,7 +88,7 @@ def read_path(path) -> Workbook:
         with open(p, "rb") as fh:
             data = fh.read(MAX_BYTES + 1)
     except OSError as e:
-        raise ReadError(name, f"cannot open file ({e.strerror or e})") from None
+        raise ReadError(name, "read.cannot_open", reason=str(e.strerror or e)) from None
     return read_file(name, data)
 
 
@@ -195,9 +196,9 @@ def _as_bytes(name: str, data) -> bytes:
     if not isinstance(data, bytes):
         raise TypeError("data must be bytes")
     if len(data) > MAX_BYTES:
-        raise ReadError(name, f"file too large ({_mb(len(data))}; the limit is {_mb(MAX_BYTES)})")
+        raise ReadError(name, "read.too_big", size=_mb(len(data)), limit=_mb(MAX_BYTES))
     if not data:
-        raise ReadError(name, "empty file")
+        raise ReadError(name, "read.empty")
     return data
 
 
@@ -214,37 +215,37 @@ def _stem(name: str) -> str:
 
 
 _MAGICS = [
-    (b"%PDF", "a PDF document"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-    (b"{\\rtf", "an RTF document"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"Rar!\x1a\x07", "a RAR archive"),
-    (b"MZ", "a Windows program"),
-    (b"\x7fELF", "a program"),
-    (b"\x09\x08\x10\x00\x00\x06\x05\x00", "an Excel 2/3/4 file"),
+    (b"%PDF", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+    (b"{\\rtf", "rtf"),
+    (b"\x1f\x8b", "gzip"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"Rar!\x1a\x07", "rar"),
+    (b"MZ", "windows_program"),
+    (b"\x7fELF", "program"),
+    (b"\x09\x08\x10\x00\x00\x06\x05\x00", "excel234"),
 ]
 
 
 def _describe(data: bytes) -> str | None:
-    """What a non-spreadsheet looks like, or None when it looks like plain text."""
+    """What a non-spreadsheet looks like (a kind: import.kind.<kind>), or None for plain text."""
     for magic, what in _MAGICS:
         if data.startswith(magic):
             return what
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in data[:65536]:
-        return "an Excel 2003 XML spreadsheet (open it in Excel and save it as .xlsx)"
+        return "excel2003_xml"
     if head.startswith((b"<!doctype html", b"<html", b"<table", b"<meta")) or (
         head.startswith(b"<") and b"<html" in head
     ):
-        return "an HTML page (an 'Excel' file exported as a web page: open it in Excel and save it as .xlsx)"
+        return "html"
     if head.startswith(b"<?xml") or head.startswith(b"<"):
-        return "an XML document"
+        return "xml"
     return None
 
 
@@ -254,15 +255,10 @@ def _sniff(name: str, data: bytes) -> str:
     if data.startswith(_OLE2_MAGIC):
         return "ole2"
     what = _describe(data)
-    ext = _ext(name)
-    if ext in _SPREADSHEET_EXTS:
-        if what is None:
-            what = "text" if _looks_textual(data) else "unknown binary data"
-            if what == "text":
-                what = "text (if it is a CSV file, save it with a .csv name)"
-        raise ReadError(name, f"not a spreadsheet (content looks like {what})")
+    if _ext(name) in _SPREADSHEET_EXTS and what is None:
+        what = "text_not_csv" if _looks_textual(data) else "binary"
     if what is not None:
-        raise ReadError(name, f"not a spreadsheet (content looks like {what})")
+        raise ReadError(name, "read.not_spreadsheet", kind=what)
     return "text"
 
 

@@ -33,18 +33,17 @@ def write_batch(target: Path, valid: list[BatchFile], user: str, report: ImportR
                 if sum(len(cols[0]) for cols in batches.values()) >= FLUSH_ROWS:
                     _flush(con, batches)
             _flush(con, batches)
-    except store.StoreBusy as exc:
-        _not_written(valid, report, results, f"not imported: {exc}", "the database is busy")
+    except store.StoreBusy:
+        _not_written(valid, report, results, ("write.busy", {}), "busy")
     except Exception as exc:  # noqa: BLE001 - a full disk, a DuckDB error: one line, the database as before
-        _not_written(valid, report, results, f"not imported: the database could not be written "
-                                             f"({_short(exc)}); nothing was changed", "nothing written")
+        _not_written(valid, report, results, ("write.failed", {"detail": _short(exc)}), "nothing_written")
 
 
-def _not_written(valid: list[BatchFile], report: ImportReport, results: dict[int, FileResult], line: str,
-                 status: str) -> None:
+def _not_written(valid: list[BatchFile], report: ImportReport, results: dict[int, FileResult],
+                 problem: tuple[str, dict], note: str) -> None:
     for f in valid:
-        report.problems.append(Problem(f.name, None, None, None, None, line))
-        results[id(f)] = FileResult(f.name, "rejected", format=f.parsed.format, sha256=f.sha256, message=status)
+        report.problems.append(Problem(f.name, None, None, None, None, problem[0], problem[1]))
+        results[id(f)] = FileResult(f.name, "rejected", format=f.parsed.format, sha256=f.sha256, note=note)
 
 
 def current_submissions(query: Query, subs: list[Submission]) -> dict[tuple[str, int], tuple[int, str, int]]:
@@ -164,6 +163,6 @@ def _write_file(con, f: BatchFile, user: str, batches: dict[str, list[list]], cu
     store.audit(con, user, "import",
                 f"import {import_id}: {Path(f.name).name} ({f.parsed.format}): {units_years}"
                 + (f"; superseded {', '.join(map(str, supersede))}" if supersede else ""), f.sha256)
-    message = f"{len(f.parsed.submissions) - len(todo)} unit-years unchanged" if len(todo) < len(
-        f.parsed.submissions) else ""
-    return FileResult(f.name, "imported", len(todo), rows, import_id, message, f.parsed.format, f.sha256, supersede)
+    kept = len(f.parsed.submissions) - len(todo)
+    return FileResult(f.name, "imported", len(todo), rows, import_id, "partly_unchanged" if kept else None,
+                      f.parsed.format, f.sha256, supersede, {"n": kept})

@@ -36,7 +36,7 @@ def read_xlsx(name: str, archive: Archive):
     for sname, rid in listed:
         part, kind = _target(name, sname, rid, rels, archive)
         if sname in sheets:
-            raise _corrupt(name, f"two sheets are named {sname!r}")
+            raise _corrupt(name, "two_sheets", sheet=sname)
         if kind != _REL_SHEET:
             sheets[sname], merged[sname] = [], []
             continue
@@ -44,9 +44,8 @@ def read_xlsx(name: str, archive: Archive):
         sheets[sname], merged[sname] = reader.grid.rows(), reader.merged
         if reader.uncached:
             refs = reader.uncached
-            warnings.append(f"sheet {sname!r}: formula cells without a saved result read as blank "
-                            f"({', '.join(refs[:5])}{', …' if len(refs) > 5 else ''}); "
-                            "open the file in Excel or LibreOffice and save it again")
+            warnings.append(("read.uncached", {"sheet": sname,
+                                               "cells": ", ".join(refs[:5]) + (", …" if len(refs) > 5 else "")}))
     archive.rest()
     return sheets, merged, warnings[:_MAX_WARNINGS]
 
@@ -61,14 +60,14 @@ def _check_content_types(name: str, root, archive: Archive) -> None:
     if not any(k in ctypes for k in ("spreadsheetml.sheet.main", "sheet.macroenabled.main",
                                      "spreadsheetml.template.main", "template.macroenabled.main")):
         if "sheet.binary.macroenabled.main" in ctypes:
-            raise ReadError(name, "Excel binary workbooks (.xlsb) are not supported: save it as .xlsx")
+            raise ReadError(name, "read.xlsb")
         if "wordprocessingml" in ctypes:
-            raise ReadError(name, "not a spreadsheet (content looks like a Word document)")
+            raise ReadError(name, "read.not_spreadsheet", kind="word")
         if "presentationml" in ctypes:
-            raise ReadError(name, "not a spreadsheet (content looks like a PowerPoint presentation)")
-        raise ReadError(name, "not a spreadsheet (an Office file without a workbook)")
+            raise ReadError(name, "read.not_spreadsheet", kind="powerpoint")
+        raise ReadError(name, "read.not_spreadsheet", kind="office_no_workbook")
     if not archive.has("xl/workbook.xml"):
-        raise _corrupt(name, "the workbook part xl/workbook.xml is missing")
+        raise _corrupt(name, "no_workbook_part")
 
 
 def _relationships(root) -> dict[str, tuple[str, str]]:
@@ -98,7 +97,7 @@ def _sheet_list(name: str, wb) -> tuple[list[tuple[str, str | None]], bool]:
         elif local == "workbookPr":
             date1904 = (el.get("date1904") or "").lower() in ("1", "true")
     if len(listed) > MAX_SHEETS:
-        raise ReadError(name, f"too many sheets ({len(listed)}; limit {MAX_SHEETS})")
+        raise ReadError(name, "read.too_many_sheets", n=len(listed), limit=MAX_SHEETS)
     return listed, date1904
 
 
@@ -112,13 +111,11 @@ def _part_of(rels: dict, rel_type: str, default: str, archive: Archive) -> str |
 def _target(name: str, sname: str, rid, rels: dict, archive: Archive) -> tuple[str, str]:
     """The part holding sheet ``sname`` and its kind; a missing one means a damaged workbook."""
     if rid not in rels:
-        raise _corrupt(name, f"sheet {sname!r} has no entry in the workbook's relationships; the workbook is "
-                             f"damaged (open it in Excel or LibreOffice and save it again)")
+        raise _corrupt(name, "sheet_no_relationship", sheet=sname)
     part, rel_type = rels[rid]
     kind = next((k for k in (_REL_SHEET, *_OTHER_SHEETS) if rel_type.endswith(k)), _REL_SHEET)
     if kind == _REL_SHEET and not archive.has(part):
-        raise _corrupt(name, f"sheet {sname!r} points to the part {part[:80]!r}, which is not in the file; the "
-                             f"workbook is damaged (open it in Excel or LibreOffice and save it again)")
+        raise _corrupt(name, "sheet_part_missing", sheet=sname, part=part[:80])
     return part, kind
 
 

@@ -109,8 +109,7 @@ def number(name: str, ref, raw: bytes) -> int | float:
     special = _NON_FINITE.get(s.lower())
     if special is not None:
         return special                         # NaN and INF are refused by the validation, by cell
-    raise _corrupt(name, f"cell {ref()} holds {s[:40].decode('utf-8', 'replace')!r} where the file says a "
-                         f"number is stored")
+    raise _corrupt(name, "cell_number", cell=ref(), value=s[:40].decode("utf-8", "replace"))
 
 
 def serial_value(x: int | float, kind: str, date1904: bool):
@@ -145,7 +144,7 @@ def iso_value(name: str, ref, text: str):
     try:
         stamp = dt.datetime.fromisoformat(text.strip().rstrip("Z"))
     except ValueError:
-        raise _corrupt(name, f"cell {ref()} holds {text[:40]!r}, not an ISO date") from None
+        raise _corrupt(name, "cell_date", cell=ref(), value=text[:40]) from None
     return stamp.date() if stamp.time() == dt.time() and "T" not in text else stamp
 
 
@@ -162,7 +161,7 @@ def convert(name: str, ref, t: str, kind: str | None, v: str | None, inline: str
         try:
             return sst[int(v)]
         except (ValueError, IndexError, TypeError):
-            raise _corrupt(name, f"cell {ref()} points to shared string {v!r}, which does not exist") from None
+            raise _corrupt(name, "cell_string", cell=ref(), value=str(v)[:40]) from None
     if t == "inlineStr":
         return clean(decode_x(inline) if inline is not None else (decode_x(v) if v else None))
     if t == "str":
@@ -172,12 +171,12 @@ def convert(name: str, ref, t: str, kind: str | None, v: str | None, inline: str
             return None
         if v.strip() in ("1", "0"):
             return v.strip() == "1"
-        raise _corrupt(name, f"cell {ref()} holds {v[:40]!r} where the file says a yes/no value is stored")
+        raise _corrupt(name, "cell_bool", cell=ref(), value=v[:40])
     if t == "e":
         return clean(decode_x(v)) if v else None
     if t == "d":
         return iso_value(name, ref, v) if v and v.strip() else None
-    raise _corrupt(name, f"cell {ref()} has an unknown cell type {t[:20]!r}")
+    raise _corrupt(name, "cell_type", cell=ref(), value=t[:20])
 
 
 def clean(s: str | None) -> str | None:

@@ -202,7 +202,7 @@ class ExactSheet:
         self.cell = None
         r, c = self.row, self.col
         if r < 0 or c < 0:
-            raise _corrupt(self.file, f"sheet {self.sheet!r}: a cell without a position")
+            raise _corrupt(self.file, "cell_position", sheet=self.sheet)
         v = "".join(vparts) if vparts is not None else None
         if has_f and not v and t not in ("str", "s", "inlineStr"):
             if len(self.uncached) < _MAX_WARNINGS:

@@ -35,19 +35,20 @@ class _XmlGuard:
             head = chunk[:4096]
             if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:2] in (b"<\x00", b"\x00<"):
                 if self.strict:
-                    raise ReadError(self.name, f"unsupported XML encoding (UTF-16) in part {self.part!r}")
+                    raise ReadError(self.name, "read.xml_encoding", encoding="UTF-16", part=self.part[:80])
                 self.strict = False
             m = _RE_ENCODING.match(head.lstrip(b"\xef\xbb\xbf"))
             if m and self.strict and m.group(1).decode("ascii", "replace").lower() not in _OK_ENCODINGS:
-                raise ReadError(self.name, f"unsupported XML encoding {m.group(1)!r} in part {self.part!r}")
+                raise ReadError(self.name, "read.xml_encoding", encoding=m.group(1).decode("ascii", "replace")[:40],
+                                part=self.part[:80])
         buf = self.tail + chunk
         if b"<!" in buf and _RE_DTD.search(buf):
             if self.strict:
-                raise ReadError(self.name, f"{_XML_BOMB}: a DTD in part {self.part!r}")
+                raise ReadError(self.name, "read.xml_bomb", part=self.part[:80])
         if self.strict and b"ount" in buf:
             for m in _RE_COUNT.finditer(buf):
                 if int(m.group(1)) > self.count_limit:
-                    raise _corrupt(self.name, f"implausible count {int(m.group(1)):,} in part {self.part!r}")
+                    raise _corrupt(self.name, "count", n=int(m.group(1)), part=self.part[:80])
         self.tail = buf[-64:]
 
 
@@ -65,19 +66,19 @@ def _feed_parser(name: str, part: str, parser, chunk: bytes, final: bool) -> Non
     try:
         parser.parser.Parse(chunk, final)
     except DefusedXmlException:
-        raise ReadError(name, f"{_XML_BOMB}: a DTD in part {part!r}") from None
+        raise ReadError(name, "read.xml_bomb", part=part[:80]) from None
     except (ReadError, MemoryError):
         raise
     except Exception as e:  # noqa: BLE001 - expat errors
-        raise _corrupt(name, f"malformed XML in part {part!r} ({_short(e)})") from None
+        raise _corrupt(name, "xml", part=part[:80], detail=_short(e)) from None
 
 
 def _parse_small(name: str, part: str, raw: bytes):
     try:
         return _defused_fromstring(raw, forbid_dtd=True)
     except DefusedXmlException:
-        raise ReadError(name, f"{_XML_BOMB}: a DTD in part {part!r}") from None
+        raise ReadError(name, "read.xml_bomb", part=part[:80]) from None
     except MemoryError:
         raise
     except Exception as e:  # noqa: BLE001
-        raise _corrupt(name, f"malformed XML in part {part!r} ({_short(e)})") from None
+        raise _corrupt(name, "xml", part=part[:80], detail=_short(e)) from None

@@ -50,10 +50,10 @@ def members(name: str, data: bytes) -> list[Member]:
     eocd = _end_record(name, data)
     count, cd_size, cd_off = eocd
     if count > MAX_MEMBERS:
-        raise _bomb(name, f"the ZIP has {count} parts (limit {MAX_MEMBERS})")
+        raise _bomb(name, "parts", n={"plural": "parts", "n": count}, limit=MAX_MEMBERS)
     entries = _central_directory(name, data, count, cd_off, cd_size)
     if not entries:
-        raise ReadError(name, "not a spreadsheet (content looks like an empty ZIP archive)")
+        raise ReadError(name, "read.not_spreadsheet", kind="empty_zip")
     _check_sizes(name, entries)
     out = _check_layout(name, data, entries, cd_off)
     _check_single_end(name, data, out, len(data) - 22 - _comment_len(data))
@@ -67,27 +67,24 @@ def _comment_len(data: bytes) -> int:
 def _end_record(name: str, data: bytes) -> tuple[int, int, int]:
     """(entries, central directory size, offset) of the one end record that ends the file."""
     if len(data) < 22:
-        raise _corrupt(name, "damaged ZIP container (no end-of-archive record)")
+        raise _corrupt(name, "zip_no_end")
     lo = max(0, len(data) - 22 - 0xFFFF)
     ends = [pos for pos in _signatures(data, lo)
             if struct.unpack_from("<H", data, pos + 20)[0] + pos + 22 == len(data)]
     if not ends:
-        raise _corrupt(name, "the ZIP's end-of-archive record does not end the file (bytes appended after "
-                             "the archive, or a wrong comment length)")
+        raise _corrupt(name, "zip_end_not_last")
     if len(ends) > 1:
-        raise _corrupt(name, "damaged or tampered ZIP container: a second end-of-archive record is hidden in "
-                             "the ZIP comment")
+        raise _corrupt(name, "zip_end_in_comment")
     found = ends[0]
     sig, disk, cd_disk, n_disk, n_total, cd_size, cd_off, clen = _EOCD.unpack_from(data, found)
     if EOCD_SIG in data[found + 22:]:
-        raise _corrupt(name, "damaged or tampered ZIP container: a second end-of-archive record is hidden in "
-                             "the ZIP comment")
+        raise _corrupt(name, "zip_end_in_comment")
     if 0xFFFF in (n_disk, n_total) or 0xFFFFFFFF in (cd_size, cd_off) or data[found - 20:found - 16] == b"PK\x06\x07":
-        raise _corrupt(name, "ZIP64 archives are not supported (save the workbook again from Excel or LibreOffice)")
+        raise _corrupt(name, "zip64")
     if disk or cd_disk or n_disk != n_total:
-        raise _corrupt(name, "split (multi-part) ZIP archives are not supported")
+        raise _corrupt(name, "zip_multidisk")
     if cd_off + cd_size != found:
-        raise _corrupt(name, "the ZIP's central directory does not end where its end-of-archive record starts")
+        raise _corrupt(name, "zip_cd_gap")
     return n_total, cd_size, cd_off
 
 
@@ -106,26 +103,26 @@ def _central_directory(name: str, data: bytes, count: int, cd_off: int, cd_size:
     seen: set[str] = set()
     for _ in range(count):
         if pos + 46 > end or data[pos:pos + 4] != CEN_SIG:
-            raise _corrupt(name, "damaged ZIP container (bad central directory entry)")
+            raise _corrupt(name, "zip_bad_entry")
         (_sig, _made, _need, flags, method, _t, _d, crc, csize, usize, nlen, xlen, clen, disk, _ia, _ea,
          off) = _CEN.unpack_from(data, pos)
         raw = data[pos + 46:pos + 46 + nlen]
         pos += 46 + nlen + xlen + clen
         if pos > end:
-            raise _corrupt(name, "damaged ZIP container (central directory entry overruns it)")
+            raise _corrupt(name, "zip_bad_entry")
         part = raw.decode("utf-8" if flags & 0x800 else "cp437", "replace")
         if part in seen:
-            raise _corrupt(name, f"duplicate part {part!r} in the ZIP")
+            raise _corrupt(name, "zip_duplicate", part=part[:80])
         seen.add(part)
         if flags & 0x41:
-            raise ReadError(name, "password-protected or encrypted workbook (remove the password and save again)")
+            raise ReadError(name, "read.password")
         if 0xFFFFFFFF in (csize, usize, off) or disk:
-            raise _corrupt(name, "ZIP64 archives are not supported (save the workbook again from Excel or LibreOffice)")
+            raise _corrupt(name, "zip64")
         if method not in (STORED, DEFLATED):
-            raise _corrupt(name, f"part {part!r} uses an unsupported compression method")
+            raise _corrupt(name, "zip_method", part=part[:80])
         entries.append(Member(part, method, flags, crc, csize, usize, off, 0, 0))
     if pos != end:
-        raise _corrupt(name, "damaged ZIP container (the central directory holds more than its entries)")
+        raise _corrupt(name, "zip_bad_entry")
     return entries
 
 
@@ -134,11 +131,11 @@ def _check_sizes(name: str, entries: list[Member]) -> None:
     for m in entries:
         total += m.usize
         if m.usize > RATIO_MIN_SIZE and m.usize > MAX_RATIO * max(m.csize, 1):
-            raise _bomb(name, f"part {m.name!r} is compressed {m.usize // max(m.csize, 1)}:1 (limit {MAX_RATIO}:1)")
+            raise _bomb(name, "ratio", part=m.name[:80], ratio=m.usize // max(m.csize, 1), limit=MAX_RATIO)
         if m.method == STORED and m.csize != m.usize:
-            raise _corrupt(name, f"part {m.name!r}: sizes disagree")
+            raise _corrupt(name, "zip_local", part=m.name[:80])
     if total > MAX_UNCOMPRESSED:
-        raise _bomb(name, f"the workbook would expand to {_mb(total)} (limit {_mb(MAX_UNCOMPRESSED)})")
+        raise _bomb(name, "total", size=_mb(total), limit=_mb(MAX_UNCOMPRESSED))
 
 
 def _check_layout(name: str, data: bytes, entries: list[Member], cd_off: int) -> list[Member]:
@@ -147,38 +144,38 @@ def _check_layout(name: str, data: bytes, entries: list[Member], cd_off: int) ->
     pos = 0
     for m in sorted(entries, key=lambda e: e.offset):
         if m.offset < pos:
-            raise _corrupt(name, f"damaged or tampered ZIP container: part {m.name!r} overlaps another part")
+            raise _corrupt(name, "zip_overlap", part=m.name[:80])
         if m.offset > pos:
-            where = "before the first part" if pos == 0 else f"between parts (before {m.name!r})"
-            raise _corrupt(name, f"damaged or tampered ZIP container: {m.offset - pos} unexplained bytes {where}")
+            if pos == 0:
+                raise _corrupt(name, "zip_gap_first", n={"plural": "bytes", "n": m.offset})
+            raise _corrupt(name, "zip_gap", n={"plural": "bytes", "n": m.offset - pos}, part=m.name[:80])
         start = _local_header(name, data, m)
         end = start + m.csize
         if end > cd_off:
-            raise _corrupt(name, f"part {m.name!r} is truncated or overlaps the central directory")
+            raise _corrupt(name, "zip_overlap", part=m.name[:80])
         if m.flags & 0x8:
             end = _descriptor(name, data, m, end, cd_off)
         out.append(Member(m.name, m.method, m.flags, m.crc, m.csize, m.usize, m.offset, start, end))
         pos = end
     if pos != cd_off:
-        raise _corrupt(name, f"damaged or tampered ZIP container: {cd_off - pos} unexplained bytes before the "
-                             "central directory")
+        raise _corrupt(name, "zip_gap_cd", n={"plural": "bytes", "n": cd_off - pos})
     return out
 
 
 def _local_header(name: str, data: bytes, m: Member) -> int:
     if m.offset + 30 > len(data) or data[m.offset:m.offset + 4] != LOC_SIG:
-        raise _corrupt(name, f"part {m.name!r}: bad local header")
+        raise _corrupt(name, "zip_local", part=m.name[:80])
     (_sig, _need, flags, method, _t, _d, crc, csize, usize, nlen, xlen) = _LOC.unpack_from(data, m.offset)
     raw = data[m.offset + 30:m.offset + 30 + nlen]
     extra = data[m.offset + 30 + nlen:m.offset + 30 + nlen + xlen]
     if raw.decode("utf-8" if flags & 0x800 else "cp437", "replace") != m.name:
-        raise _corrupt(name, f"part {m.name!r}: its local header names another part (tampered ZIP)")
+        raise _corrupt(name, "zip_local_name", part=m.name[:80])
     if method != m.method or (flags & 0x49) != (m.flags & 0x49):
-        raise _corrupt(name, f"part {m.name!r}: local and central headers disagree (tampered ZIP)")
+        raise _corrupt(name, "zip_local", part=m.name[:80])
     if 0xFFFFFFFF in (csize, usize):
         csize, usize = _zip64_local_sizes(extra, csize, usize)
     if not flags & 0x8 and (crc, csize, usize) != (m.crc, m.csize, m.usize):
-        raise _corrupt(name, f"part {m.name!r}: local and central headers disagree (tampered ZIP)")
+        raise _corrupt(name, "zip_local", part=m.name[:80])
     return m.offset + 30 + nlen + xlen
 
 
@@ -204,7 +201,7 @@ def _descriptor(name: str, data: bytes, m: Member, end: int, limit: int) -> int:
     central entry's checksum and sizes."""
     pos = end + 4 if data[end:end + 4] == DESC_SIG else end
     if pos + 12 > limit or struct.unpack_from("<III", data, pos) != (m.crc, m.csize, m.usize):
-        raise _corrupt(name, f"part {m.name!r}: its data descriptor disagrees with the central directory")
+        raise _corrupt(name, "zip_local", part=m.name[:80])
     return pos + 12
 
 
@@ -215,4 +212,4 @@ def _check_single_end(name: str, data: bytes, mems: list[Member], eocd: int) -> 
         [(m.start + m.csize, m.end) for m in mems] + [(mems[-1].end, eocd)]
     for a, b in spans:
         if b > a and data.find(EOCD_SIG, max(0, a - 3), b) != -1:
-            raise _corrupt(name, "damaged or tampered ZIP container: more than one end-of-archive record")
+            raise _corrupt(name, "zip_two_ends")

@@ -42,7 +42,7 @@ class Archive:
         reading of the same part (its bytes are counted once in the budget)."""
         m = self.by_name[part]
         if part in self.done and not again:
-            raise _corrupt(self.name, f"part {part!r} is used twice")
+            raise _corrupt(self.name, "part_twice", part=part[:80])
         self.budget.used -= self.taken.pop(part, 0)
         self.done.add(part)
         guard = None
@@ -57,7 +57,7 @@ class Archive:
     def read(self, part: str, strict_xml: bool = True) -> bytes:
         """A whole (small) part."""
         if self.by_name[part].usize > MAX_CONTROL_PART:
-            raise _corrupt(self.name, f"part {part!r} is unusually large")
+            raise _corrupt(self.name, "part_large", part=part[:80])
         return b"".join(self.chunks(part, strict_xml))
 
     def rest(self) -> None:
@@ -100,16 +100,16 @@ def inflate(name: str, data: bytes, m: Member, budget: _Budget):
                     continue
                 produced += len(out)
                 if produced > declared:
-                    raise _bomb(name, f"part {m.name!r} inflates beyond its declared size")
+                    raise _bomb(name, "inflates", part=m.name[:80])
                 budget.take(len(out))
                 crc = zlib.crc32(out, crc)
                 yield out
         except zlib.error as e:
-            raise _corrupt(name, f"part {m.name!r}: {_short(e)}") from None
+            raise _corrupt(name, "inflate", part=m.name[:80], detail=_short(e)) from None
         if not d.eof:
-            raise _corrupt(name, f"part {m.name!r} is truncated")
+            raise _corrupt(name, "truncated", part=m.name[:80])
     if produced != declared or (crc & 0xFFFFFFFF) != m.crc:
-        raise _corrupt(name, f"part {m.name!r} fails its checksum")
+        raise _corrupt(name, "checksum", part=m.name[:80])
 
 
 def is_media(part: str) -> bool:
@@ -129,5 +129,4 @@ def kind_of(name: str, archive: Archive) -> str:
         return "xlsx"
     if archive.has("mimetype"):
         return "ods"
-    raise ReadError(name, "not a spreadsheet (content looks like a ZIP archive that is neither an Excel "
-                          "(.xlsx) nor an OpenDocument (.ods) file)")
+    raise ReadError(name, "read.not_spreadsheet", kind="zip_other")
