@@ -116,6 +116,10 @@ class Columns:
     def date(self, fld: str) -> list:
         vals = self.raw(fld)
         year = self.year
+        if bool not in set(map(type, vals)):       # each distinct value once (True == 1 would mix)
+            mapping = {v: self._date(v, year) for v in set(vals) if v is not None}
+            if not any(isinstance(r, CellError) for r in mapping.values()):
+                return [mapping[v] if v is not None else None for v in vals]
         out: list = [None] * self.n
         cache: dict = {}
         for i, v in enumerate(vals):
@@ -136,6 +140,16 @@ class Columns:
             else:
                 out[i] = r
         return out
+
+    @staticmethod
+    def _date(v, year):
+        try:
+            r = to_date(v)
+        except CellError as e:
+            return e
+        if r is not None and year and r.year != year:
+            return CellError("date.outside_year", date=r, year=year)
+        return r
 
     def period(self, start: str, end: str) -> tuple[list, list]:
         a, b = self.date(start), self.date(end)

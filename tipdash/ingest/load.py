@@ -22,7 +22,7 @@ import getpass
 import hashlib
 import os
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from tipdash import store
 from tipdash.ingest import check, pool
@@ -30,7 +30,7 @@ from tipdash.ingest.limits import MAX_BYTES
 from tipdash.ingest.plain import Malformed
 from tipdash.ingest.results import BatchFile, FileResult, ImportReport, unchanged
 from tipdash.ingest.sheet import Problem, Submission
-from tipdash.ingest.writes import current_submissions, plan, write_batch
+from tipdash.ingest.writes import current_submissions, plan, write_stream
 
 SEED_DIR = store.ROOT / "data" / "seed"
 SUPPORTED = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
@@ -45,8 +45,9 @@ def _default_user() -> str:
 
 # ------------------------------------------------------------------------------ reading
 
-def _check(items: list[tuple[str, Callable[[], bytes]]]) -> list[BatchFile]:
-    """Read and validate each (name, load) in worker processes (`pool`); one BatchFile each."""
+def _check(items: list[tuple[str, Callable[[], bytes]]]) -> Iterator[BatchFile]:
+    """Read and validate each (name, load) in worker processes (`pool`); the BatchFiles in order,
+    each as soon as it is ready."""
     seen: dict[int, tuple[int, str]] = {}
 
     def loader(i: int, load: Callable[[], bytes]) -> Callable[[], bytes]:
@@ -56,21 +57,19 @@ def _check(items: list[tuple[str, Callable[[], bytes]]]) -> list[BatchFile]:
             return data
         return run
 
-    answers = pool.check_all([(name, loader(i, load)) for i, (name, load) in enumerate(items)])
-    files = []
+    answers = pool.check_iter([(name, loader(i, load)) for i, (name, load) in enumerate(items)])
     for i, ((name, _), answer) in enumerate(zip(items, answers)):
-        size, sha = seen.get(i, (None, ""))
+        size, sha = seen.pop(i, (None, ""))
         if answer.failure is not None:
             code, params = answer.failure
-            files.append(BatchFile(name, size, sha, problems=[Problem(name, None, None, None, None, code, params)]))
+            yield BatchFile(name, size, sha, problems=[Problem(name, None, None, None, None, code, params)])
             continue
         try:
             f = check.batch_file(name, size, sha, answer.meta)
         except Malformed:
             f = BatchFile(name, size, sha, problems=[Problem(name, None, None, None, None, "unsafe.malformed")])
         f.facts = answer.facts
-        files.append(f)
-    return files
+        yield f
 
 
 def _bytes(data: bytes) -> Callable[[], bytes]:
@@ -98,9 +97,9 @@ def import_paths(paths: Iterable[str | os.PathLike], db=None, *, dry_run: bool =
                                                                "limit": f"{MAX_BYTES // 2**20} MB"})])
             continue
         items.append((i, name, _reader(path)))
-    for (i, _, _), f in zip(items, _check([(name, load) for _, name, load in items])):
-        files[i] = f
-    return _run([files[i] for i in sorted(files)], db, dry_run=dry_run, strict=strict, user=user)
+    checked = _check([(name, load) for _, name, load in items])
+    ordered = (files[i] if i in files else next(checked) for i in range(len(files) + len(items)))
+    return _run(ordered, db, dry_run=dry_run, strict=strict, user=user)
 
 
 def _reader(path: Path) -> Callable[[], bytes]:
@@ -131,8 +130,8 @@ def init_db(db=None, *, force: bool = False) -> ImportReport:
         return ImportReport(files=[FileResult(str(target), "unchanged",
                                               note="exists")])
     seed = sorted(p for p in SEED_DIR.iterdir() if p.suffix.lower() in SUPPORTED)
-    files = _check([(p.name, _reader(p)) for p in seed])
-    return _run(files, target, dry_run=False, strict=True, user="init", wipe=target.exists())
+    return _run(_check([(p.name, _reader(p)) for p in seed]), target, dry_run=False, strict=True, user="init",
+                wipe=target.exists())
 
 
 def _expand(paths: Iterable[str | os.PathLike]) -> list[Path]:
@@ -148,17 +147,33 @@ def _expand(paths: Iterable[str | os.PathLike]) -> list[Path]:
 
 # ------------------------------------------------------------------------------ the batch
 
-def _cross_file_checks(files: list[BatchFile]) -> None:
-    """A unit-year may appear in one file of a batch only: later files holding it are rejected."""
-    first: dict[tuple[str, int], tuple[BatchFile, Submission]] = {}
-    for f in files:
+class _Batch:
+    """What the batch has seen so far: the unit-years of earlier files (a later file holding one
+    is rejected) and whether a file had errors."""
+
+    def __init__(self, report: ImportReport, results: dict[int, FileResult]):
+        self.report, self.results = report, results
+        self.first: dict[tuple[str, int], tuple[BatchFile, Submission]] = {}
+        self.files: list[BatchFile] = []
+        self.failed = False
+
+    def accept(self, f: BatchFile) -> bool:
+        """Record ``f``; True when it is valid (it may be written)."""
+        self.files.append(f)
+        if not f.errors and f.parsed:
+            self.cross_check(f)
+        self.report.problems.extend(f.problems)
         if f.errors or not f.parsed:
-            continue
-        clash = []
-        for sub in f.parsed.submissions:
-            key = (sub.unit_code, sub.year)
-            if key in first:
-                clash.append((sub, *first[key]))
+            self.failed = True
+            n = sum(p.errors for p in f.problems)
+            self.results[id(f)] = FileResult(f.name, "rejected", note="errors", note_params={"n": n},
+                                             sha256=f.sha256 or None)
+            return False
+        return True
+
+    def cross_check(self, f: BatchFile) -> None:
+        clash = [(sub, *self.first[(sub.unit_code, sub.year)]) for sub in f.parsed.submissions
+                 if (sub.unit_code, sub.year) in self.first]
         for sub, other, osub in clash:
             f.problems.append(Problem(
                 f.name, sub.sheet, sub.row_no, "Unit" if f.parsed.format == "report" else "unit", sub.unit_label,
@@ -166,51 +181,41 @@ def _cross_file_checks(files: list[BatchFile]) -> None:
                                          "other_sheet": osub.sheet, "other_row": osub.row_no}))
         if not clash:
             for sub in f.parsed.submissions:
-                first[(sub.unit_code, sub.year)] = (f, sub)
+                self.first[(sub.unit_code, sub.year)] = (f, sub)
 
 
-def _run(files: list[BatchFile], db, *, dry_run: bool, strict: bool, user: str | None,
+def _run(files: Iterable[BatchFile], db, *, dry_run: bool, strict: bool, user: str | None,
          wipe: bool = False) -> ImportReport:
-    user = user or _default_user()
+    """Check the batch (files arrive as the workers finish them) and, unless ``dry_run``, write
+    its valid files in one transaction while the next ones are still being read."""
     report = ImportReport(dry_run=dry_run)
-    _cross_file_checks(files)
-    any_error = any(f.errors for f in files)
-    valid = [f for f in files if not f.errors and f.parsed]
     results: dict[int, FileResult] = {}
-    for f in files:
-        report.problems.extend(f.problems)
-        if f.errors or not f.parsed:
-            n = sum(p.errors for p in f.problems)
-            results[id(f)] = FileResult(f.name, "rejected", note="errors", note_params={"n": n},
-                                        sha256=f.sha256 or None)
-    if strict and any_error:
-        for f in valid:
-            results[id(f)] = FileResult(f.name, "rejected", format=f.parsed.format, sha256=f.sha256,
-                                        note="strict")
-        valid = []
-
+    batch = _Batch(report, results)
     target = store.db_path(db)
-    if valid and not wipe and (dry_run or target.exists()):
-        # a snapshot of the published database: what would change?
-        snapshot = _snapshot_plans(target, valid)
-        for f in valid:
-            todo, supersede, same = snapshot[id(f)]
-            if not todo:
-                results[id(f)] = unchanged(f, same)
-            elif dry_run:
-                results[id(f)] = FileResult(f.name, "valid", len(todo), sum(s.fact_rows for s in todo),
-                                            format=f.parsed.format, sha256=f.sha256, superseded=supersede)
-        valid = [f for f in valid if id(f) not in results]
-    elif dry_run:
-        for f in valid:
-            results[id(f)] = FileResult(f.name, "valid", len(f.parsed.submissions),
-                                        sum(s.fact_rows for s in f.parsed.submissions),
-                                        format=f.parsed.format, sha256=f.sha256)
-        valid = []
-    if valid and not dry_run:
-        write_batch(target, valid, user, report, results, wipe=wipe)
-    report.files = [results[id(f)] for f in files]
+    if dry_run:
+        valid = [f for f in files if batch.accept(f)]
+        _dry_run(target, valid, results, strict and batch.failed)
+    else:
+        write_stream(target, (f for f in files if batch.accept(f)), user or _default_user(), report, results,
+                     wipe=wipe, abort=lambda: strict and batch.failed)
+    report.files = [results[id(f)] for f in batch.files]
     return report
+
+
+def _dry_run(target: Path, valid: list[BatchFile], results: dict[int, FileResult], strict_failed: bool) -> None:
+    """What an import would do: each valid file against a snapshot of the published database."""
+    if strict_failed:
+        for f in valid:
+            results[id(f)] = FileResult(f.name, "rejected", format=f.parsed.format, sha256=f.sha256, note="strict")
+        return
+    snapshot = _snapshot_plans(target, valid)
+    for f in valid:
+        todo, supersede, same = snapshot[id(f)]
+        if not todo:
+            results[id(f)] = unchanged(f, same)
+        else:
+            results[id(f)] = FileResult(f.name, "valid", len(todo), sum(s.fact_rows for s in todo),
+                                        format=f.parsed.format, sha256=f.sha256, superseded=supersede)
 
 
 def _snapshot_plans(target: Path, valid: list[BatchFile]) -> dict[int, tuple]:

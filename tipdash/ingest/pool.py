@@ -124,19 +124,34 @@ class _Worker:
 def check_all(items: Sequence[tuple[str, Callable[[], bytes]]], jobs: int = JOBS) -> list[Answer]:
     """One Answer per (name, load) of ``items``, in order. ``load`` gives the file's bytes (it may
     raise OSError, which becomes the file's failure)."""
-    answers: list[Answer | None] = [None] * len(items)
-    lock = threading.Lock()
+    return list(check_iter(items, jobs))
+
+
+def check_iter(items: Sequence[tuple[str, Callable[[], bytes]]], jobs: int = JOBS, ahead: int = 8):
+    """The Answers in order, each as soon as it is ready (so the caller can write file 1 while
+    the workers read files 2 and 3); at most ``ahead`` answers wait for the caller."""
+    answers: dict[int, Answer] = {}
+    cond = threading.Condition()
     todo = iter(range(len(items)))
+    stop = threading.Event()
 
     def run() -> None:
         worker = None
         try:
-            while True:
-                with lock:
+            while not stop.is_set():
+                with cond:
+                    while len(answers) >= ahead and not stop.is_set():
+                        cond.wait(0.5)
                     i = next(todo, None)
-                if i is None:
+                if i is None or stop.is_set():
                     return
-                worker, answers[i] = _one(worker, *items[i])
+                try:
+                    worker, answer = _one(worker, *items[i])
+                except Exception as exc:  # noqa: BLE001 - a bug here rejects the file, never hangs the batch
+                    worker, answer = None, Answer(failure=("internal", {"detail": f"{type(exc).__name__}: {exc}"[:200]}))
+                with cond:
+                    answers[i] = answer
+                    cond.notify_all()
         finally:
             if worker is not None:
                 worker.kill()
@@ -144,9 +159,20 @@ def check_all(items: Sequence[tuple[str, Callable[[], bytes]]], jobs: int = JOBS
     threads = [threading.Thread(target=run, daemon=True) for _ in range(max(1, min(jobs, len(items))))]
     for t in threads:
         t.start()
-    for t in threads:
-        t.join()
-    return [a if a is not None else Answer(failure=("unsafe.no_answer", {})) for a in answers]
+    try:
+        for i in range(len(items)):
+            with cond:
+                while i not in answers and any(t.is_alive() for t in threads):
+                    cond.wait(0.5)
+                answer = answers.pop(i, None)
+                cond.notify_all()
+            yield answer if answer is not None else Answer(failure=("unsafe.no_answer", {}))
+    finally:
+        stop.set()
+        with cond:
+            cond.notify_all()
+        for t in threads:
+            t.join()
 
 
 def _one(worker: _Worker | None, name: str, load: Callable[[], bytes]) -> tuple[_Worker | None, Answer]:

@@ -16,9 +16,9 @@ from tipdash.ingest.xlsxcells import clean, convert, decode_x, number, ref_fn, s
 
 _CELL = re.compile(
     rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="([0-9]{1,9})")?(?: t="([a-zA-Z]{1,9})")?(?: s="([0-9]{1,9})")?'
-    rb'(?:/>|>(<f>[^<]*</f>|<f [^>]*/>|<f [^>]*>[^<]*</f>|<f/>)?(?:<v>([^<]*)</v>|<v/>)?(?:<is>(.*?)</is>)?</c>)',
+    rb'(?:/>|>(<f>[^<]*</f>|<f [^>]*/>|<f [^>]*>[^<]*</f>|<f/>)?(?:<v>([^<]*)</v>|<v/>)?'
+    rb'(?:<is><t(?: xml:space="preserve")?>([^<]*)</t></is>|<is>(.*?)</is>)?</c>)',
     re.S)
-_CTAG = re.compile(rb"<c[\s/>]")
 _PREFIXED = re.compile(rb"<[A-Za-z_][\w.\-]*:(?:c|row|f|v|is|t|r|si|mergeCell)[\s/>]")
 _MERGE = re.compile(rb"<mergeCell\b[^>]*?\sref\s*=\s*[\"']([^\"']{1,40})[\"']")
 _T = re.compile(rb"<t(?:\s[^>]*)?>([^<]*)</t>|<t(?:\s[^>]*)?/>")
@@ -26,6 +26,20 @@ _RPH = re.compile(rb"<rPh\b.*?</rPh>|<rPh\b[^>]*/>", re.S)
 _SIMPLE_T = re.compile(rb'<t(?: xml:space="preserve")?>([^<]*)</t>')
 _SI = re.compile(rb"<si>(.*?)</si>|<si/>", re.S)
 _SITAG = re.compile(rb"<si[\s/>]")
+
+
+def _groups(types: tuple) -> dict[bytes, list[int]]:
+    """Cell positions by type (a block holds two or three types: one list pass each)."""
+    return {t: [i for i, x in enumerate(types) if x == t] for t in set(types)}
+
+
+_RARE_CTAG = re.compile(rb"<c[>/\t\n\r]")
+
+
+def _cell_tags(work: bytes) -> int:
+    """<c …> tags of a block (the regex must match every one of them); -1 when a cell tag has
+    a form the regex does not model (``<c>``, ``<c/>``, a tab or line break after ``<c``)."""
+    return -1 if _RARE_CTAG.search(work) else work.count(b"<c ")
 
 
 class NotCanonical(Exception):
@@ -54,6 +68,7 @@ class FastSheet:
         self.merged: list[str] = []
         self.uncached: list[str] = []
         self.cols: dict[bytes, int] = {}
+        self.numcache: dict = {}
 
     def feed(self, chunk: bytes) -> None:
         buf = self.tail + chunk
@@ -78,57 +93,108 @@ class FastSheet:
         if b"<!" in work or b"<?" in work or (b":" in work and _PREFIXED.search(work)):
             raise NotCanonical
         cells = _CELL.findall(work)
-        if len(cells) != len(_CTAG.findall(work)):
+        if len(cells) != _cell_tags(work):
             raise NotCanonical
         if cells:
             try:
                 self.cells(cells)
+            except ReadError:
+                raise
             except (ValueError, UnicodeDecodeError):
                 raise NotCanonical from None
         if b"mergeCell" in work:
             self.merged.extend(m.decode("ascii", "replace").upper() for m in _MERGE.findall(work))
 
     def cells(self, cells: list) -> None:
-        put, cols, kinds, sst = self.grid.put, self.cols, self.kinds, self.sst
-        nk = len(kinds)
-        for letters, rtext, s1, t, s2, f, v, inline in cells:
-            c = cols.get(letters)
-            if c is None:
-                c = 0
-                for ch in letters:
-                    c = c * 26 + ch - 64
-                c = cols[letters] = c - 1
-            r = int(rtext) - 1
-            if not t:
-                if not v:
-                    if f:
-                        self.no_cache(r, c)
-                    continue
-                s = s1 or s2
-                kind = kinds[int(s)] if s and int(s) < nk else None
-                x = int(v) if v.isdigit() else number(self.file, ref_fn(self.sheet, r, c), v)
-                put(r, c, serial_value(x, kind, self.date1904) if kind else x)
-            elif t == b"s" and v.isdigit() and int(v) < len(sst):
-                val = sst[int(v)]
-                if val is not None:
-                    put(r, c, val)
-            elif t == b"inlineStr" and inline:
-                val = clean(rich_text(inline))
-                if val is not None:
-                    put(r, c, val)
-            else:
-                self.other(r, c, t, s1 or s2, f, v, inline)
+        """A block of cells, converted type by type (one list pass per type, not per cell)."""
+        letters, rtext, s1, types, s2, f, v, simple, rich = zip(*cells)
+        cols = self.col_numbers(letters)
+        rows = [int(x) - 1 for x in rtext]
+        vals: list = [None] * len(cells)
+        kinds = set(types)
+        groups = {types[0]: range(len(cells))} if len(kinds) == 1 else _groups(types)
+        for t, idx in groups.items():
+            if t == b"inlineStr":
+                self.inline(idx, simple, rich, vals)
+            elif t == b"":
+                self.numbers(idx, s1, s2, f, v, vals, rows, cols)
+            elif t == b"s":
+                self.shared(idx, v, vals)
+            if t not in (b"", b"inlineStr", b"s") or None in (vals[i] for i in idx):
+                for i in idx:
+                    if vals[i] is None and (t != b"" or v[i]):
+                        vals[i] = self.other(rows[i], cols[i], t, s1[i] or s2[i], f[i], v[i], simple[i], rich[i])
+        keep = [i for i, x in enumerate(vals) if x is not None]
+        if len(keep) < len(vals):
+            rows, cols, vals = [rows[i] for i in keep], [cols[i] for i in keep], [vals[i] for i in keep]
+        self.grid.extend(rows, cols, vals)
 
-    def other(self, r, c, t, s, f, v, inline) -> None:
+    def col_numbers(self, letters: tuple) -> list[int]:
+        known = self.cols
+        for name in set(letters) - known.keys():
+            c = 0
+            for ch in name:
+                c = c * 26 + ch - 64
+            known[name] = c - 1
+        return list(map(known.__getitem__, letters))
+
+    def inline(self, idx, simple: tuple, rich: tuple, vals: list) -> None:
+        """Inline strings: the simple ones decoded in one go."""
+        text = b"\x00".join([simple[i] for i in idx]).decode("utf-8")
+        parts = text.split("\x00")
+        if "&" in text or "\r" in text:
+            parts = [xml_text(p.encode("utf-8")) if ("&" in p or "\r" in p) else p for p in parts]
+        if "_x" in text:
+            parts = [decode_x(p) for p in parts]
+        if isinstance(idx, range):                # the whole block is inline strings
+            vals[:] = [p.strip() or None for p in parts]
+        else:
+            for i, p in zip(idx, parts):
+                vals[i] = p.strip() or None
+        if any(rich):
+            for i in idx:
+                if rich[i]:
+                    vals[i] = clean(rich_text(rich[i]))
+
+    def numbers(self, idx, s1, s2, f, v, vals: list, rows: list, cols: list) -> None:
+        """Numbers and dates (a number whose style has a date format); each (text, style) once."""
+        cache, kinds, nk = self.numcache, self.kinds, len(self.kinds)
+        keys = [(v[i], s1[i] or s2[i]) for i in idx]
+        got = [cache.get(k) for k in keys]
+        for i, key, x in zip(idx, keys, got):
+            if x is None:
+                x = cache.get(key)              # filled by an earlier cell of this block
+            if x is not None:
+                vals[i] = x
+                continue
+            raw, s = key
+            if not raw:
+                if f[i]:
+                    self.no_cache(rows[i], cols[i])
+                continue
+            kind = kinds[int(s)] if s and int(s) < nk else None
+            x = int(raw) if raw.isdigit() else number(self.file, ref_fn(self.sheet, rows[i], cols[i]), raw)
+            x = serial_value(x, kind, self.date1904) if kind else x
+            if len(cache) < 100_000:
+                cache[key] = x
+            vals[i] = x
+
+    def shared(self, idx, v, vals: list) -> None:
+        sst, n = self.sst, len(self.sst)
+        for i in idx:
+            raw = v[i]
+            if raw.isdigit() and int(raw) < n:
+                vals[i] = sst[int(raw)]
+
+    def other(self, r, c, t, s, f, v, simple, rich):
         kind = self.kinds[int(s)] if s and int(s) < len(self.kinds) else None
         text = xml_text(v) if v else None
         if f and not text and t not in (b"str", b"s", b"inlineStr"):
             self.no_cache(r, c)
-            return
-        val = convert(self.file, ref_fn(self.sheet, r, c), t.decode("ascii"), kind, text,
-                      rich_text(inline) if inline else None, self.sst, self.date1904)
-        if val is not None:
-            self.grid.put(r, c, val)
+            return None
+        inline = rich_text(rich) if rich else (decode_x(xml_text(simple)) if t == b"inlineStr" else None)
+        return convert(self.file, ref_fn(self.sheet, r, c), t.decode("ascii"), kind, text, inline, self.sst,
+                       self.date1904)
 
     def no_cache(self, r: int, c: int) -> None:
         if len(self.uncached) < _MAX_WARNINGS:

@@ -28,6 +28,7 @@ class _XmlGuard:
         self.count_limit = max(size, MAX_CELLS)
         self.tail = b""
         self.first = True
+        self.head = 0
 
     def feed(self, chunk: bytes) -> None:
         if self.first:
@@ -41,15 +42,18 @@ class _XmlGuard:
             if m and self.strict and m.group(1).decode("ascii", "replace").lower() not in _OK_ENCODINGS:
                 raise ReadError(self.name, "read.xml_encoding", encoding=m.group(1).decode("ascii", "replace")[:40],
                                 part=self.part[:80])
-        buf = self.tail + chunk
-        if b"<!" in buf and _RE_DTD.search(buf):
-            if self.strict:
+        if (b"<!" in chunk and _RE_DTD.search(chunk)) or _RE_DTD.search(self.tail + chunk[:16]):
+            if self.strict:                                # a DTD (also one cut across two chunks)
                 raise ReadError(self.name, "read.xml_bomb", part=self.part[:80])
-        if self.strict and b"ount" in buf:
-            for m in _RE_COUNT.finditer(buf):
-                if int(m.group(1)) > self.count_limit:
-                    raise _corrupt(self.name, "count", n=int(m.group(1)), part=self.part[:80])
-        self.tail = buf[-64:]
+        if self.strict and self.head < 65536:
+            # counts that size allocations (sst uniqueCount …) sit in the root element, at the start
+            head = chunk[:65536 - self.head]
+            if b"ount" in head:
+                for m in _RE_COUNT.finditer(head):
+                    if int(m.group(1)) > self.count_limit:
+                        raise _corrupt(self.name, "count", n=int(m.group(1)), part=self.part[:80])
+            self.head += len(head)
+        self.tail = chunk[-16:]
 
 
 def _defused_parser(handler) -> object:
