@@ -27,6 +27,8 @@ WALL_SECONDS = 60.0
 MAX_META = 64 << 20                        # bytes of a worker's answer (problems are capped far below)
 MAX_FACTS = 512 << 20
 _LEN = struct.Struct("<Q")
+#: the largest peak memory a worker of this process reported (MB): what the benchmarks record
+PEAK_MB = [0.0]
 
 
 @dataclass
@@ -187,6 +189,9 @@ def _one(worker: _Worker | None, name: str, load: Callable[[], bytes]) -> tuple[
     except _Gone as exc:
         worker.kill()
         return None, Answer(failure=(exc.code, exc.params))
+    peak = answer.meta.get("peak_rss_mb")
+    if isinstance(peak, (int, float)) and peak > PEAK_MB[0]:
+        PEAK_MB[0] = float(peak)
     fatal = answer.meta.get("fatal")
     if fatal is not None:
         worker.kill()

@@ -48,6 +48,19 @@ def _cpu_budget() -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
+def _peak_mb() -> float:
+    """This process's own peak resident memory (VmHWM: getrusage would count the parent's memory
+    at fork time, which exec inherits)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return 0.0
+
+
 def _read_exact(f, n: int) -> bytes | None:
     parts, got = [], 0
     while got < n:
@@ -109,7 +122,7 @@ def main() -> int:
         _cpu_budget()
         meta, facts = _answer(str(req.get("name", "")), data, hook)
         del data
-        meta["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        meta["peak_rss_mb"] = _peak_mb()
         try:
             body = dumps(facts)
         except MemoryError:
