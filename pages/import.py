@@ -37,7 +37,8 @@ if uploads:
         web.table(problems_frame(report), "import_problems", key="imp_problems")
 
     importable = any(r.status == "valid" for r in report.files)
-    if st.button(web.t("page.import.confirm"), type="primary", disabled=not importable, key="import_go"):
+    if st.button(web.t("page.import.confirm"), type="primary", disabled=not importable, key="import_go") \
+            and web_auth.recheck("import", "import"):
         try:
             result = ingest.import_bytes(payload, web.db_path(), strict=strict, user=web_auth.user())
         except store.StoreBusy:

@@ -1,11 +1,11 @@
 """Timeline: dated activities per month/week, sessions per quarter, trainings and campaigns as periods."""
-import html
 
 import pandas as pd
 import plotly.express as px
 import streamlit as st
 
 from tipdash import i18n, web
+from tipdash.i18n import content, formats
 
 web.require("view_public")  # the sign-in prompt instead of the page when public access is off
 
@@ -21,7 +21,7 @@ span = y0 if y0 == y1 else (y0, y1)
 flt = f.export_filters("years", "units")
 
 # --- dated activities -------------------------------------------------------------------------
-st.subheader(web.t("page.timeline.activities", period=web.t("page.common.period", start=y0, end=y1)))
+st.subheader(web.t("page.timeline.activities", period=formats.year_span(y0, y1, lang)))
 c1, c2 = st.columns(2)
 freq = c1.segmented_control(web.t("page.timeline.freq"), ["M", "W"], default="M", required=True, key="tl_freq",
                             format_func=lambda v: i18n.t(f"page.timeline.freq.{v}", lang))
@@ -82,19 +82,21 @@ if f.units:
 dated = per.dropna(subset=["start_date", "end_date"]) if len(per) else per
 if len(dated):
     # one bar per period, however many commissions share it (20 years × 35 units would be thousands)
-    g = (dated.groupby(["kind", "name", "start_date", "end_date"], as_index=False, sort=False)
-         .agg(units=("unit_code", list), count=("count", "sum")))
+    g = web.period_groups(dated)
+    g = content.localise_texts(g, lang, web.translations(), columns=("name",))   # free text in the reader's language
     g["kind_label"] = [i18n.vocab_label("period_kind", k, lang) for k in g["kind"]]
-    g["name"] = [html.escape(str(n)) for n in g["name"]]     # plotly reads a little HTML in texts
-    g["label"] = [n if len(n) <= 60 else n[:57] + "…" for n in g["name"]]
+    g["label"] = [web.plotly_text(n, limit=60) for n in g["name"]]   # plotly reads a little HTML in texts
+    g["name"] = [web.plotly_text(n) for n in g["name"]]
     g["who"] = [", ".join(web.t("common.national_level") if c == "MD" else web.unit_name(c) for c in us)
                 if len(us) <= 3 else web.t("page.timeline.n_units", n=len(us)) for us in g["units"]]
     g["count_text"] = [web.fmt_number(c) for c in g["count"]]
     fig = px.timeline(g, x_start="start_date", x_end="end_date", y="label", color="kind_label",
                       hover_name="name", hover_data={"who": True, "count_text": True, "label": False,
-                                                     "kind_label": False},
-                      labels={"who": i18n.column_label("unit", lang), "count_text": i18n.column_label("count", lang),
-                              "kind_label": "", "label": "", "start_date": "", "end_date": ""},
+                                                     "kind_label": False, "start_date": False, "end_date": False},
+                      # distinct labels: plotly merges hover rows of columns labelled alike ("=…" rows)
+                      labels={c: i18n.column_label(k, lang) for c, k in (
+                          ("who", "unit"), ("count_text", "count"), ("kind_label", "kind"), ("label", "name"),
+                          ("start_date", "start_date"), ("end_date", "end_date"))},
                       height=140 + 46 * g["label"].nunique())
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(tickformat="%m.%Y")

@@ -5,6 +5,7 @@ import streamlit as st
 from tipdash import exports, i18n, privacy, web
 from tipdash.values import is_missing
 from tipdash.web import auth as web_auth
+from tipdash.web.downloads import protected_download
 
 web.require("view_public")  # the sign-in prompt instead of the page when public access is off
 
@@ -30,7 +31,7 @@ st.caption(web.t("page.victims.privacy_rule", threshold=privacy.threshold(), lab
 # --- by unit ----------------------------------------------------------------------------------
 st.subheader(web.t("page.victims.by_unit"))
 uy = web.data("unit_year", f.year)
-by_unit = web.protected_units(uy, raw_total)[["code", "reporting_status", "victims"]]
+by_unit = web.sort_by_unit(web.protected_units(uy, raw_total)[["code", "reporting_status", "victims"]])
 if f.units:
     by_unit = by_unit[by_unit["code"].isin(f.units)]
 if by_unit["victims"].map(is_missing).all():
@@ -91,16 +92,12 @@ if web_auth.allowed("download_unsuppressed"):
     raw_meta = {"view": "victims_unsuppressed", "year": f.year, "lang": lang,
                 "filters": {**flt, "suppression": "none"}, "source": web.t("page.victims.unsuppressed_source")}
     raw_name = exports.file_name("victims_unsuppressed", f.year, lang, "csv")
-
-    def _log_unsuppressed(name: str) -> None:
-        web_auth.log("download_unsuppressed", name)
-
     raw = exports.localise(raw_figures(), lang)   # here: the deferred data callable runs outside this session
 
     with st.container(border=True):
         st.subheader(web.t("page.victims.unsuppressed_title"))
         st.caption(web.t("page.victims.unsuppressed_caption"))
-        st.download_button(web.t("page.victims.unsuppressed_download"),
-                           data=lambda: exports.to_csv(raw, raw_meta),
-                           file_name=raw_name, mime="text/csv", key="dl_victims_unsuppressed",
-                           on_click=_log_unsuppressed, args=(raw_name,), icon=":material/lock_open:")
+        # the file is made only for an audited click of a session still allowed to (web.downloads)
+        protected_download(web.t("page.victims.unsuppressed_download"), lambda: exports.to_csv(raw, raw_meta),
+                           permission="download_unsuppressed", action="download_unsuppressed", file_name=raw_name,
+                           mime="text/csv", key="dl_victims_unsuppressed", icon=":material/lock_open:")

@@ -6,6 +6,7 @@ import sys
 import pytest
 
 from tipdash import auth, store
+from tipdash.limiter import Limits
 
 
 @pytest.fixture()
@@ -27,7 +28,7 @@ def test_password_is_hashed_and_verified(cfg):
     text = (cfg / "users.toml").read_text()
     assert "correct horse" not in text and "$argon2id$" in text
     assert oct(os.stat(cfg / "users.toml").st_mode & 0o777) == "0o600"
-    limiter = auth.RateLimiter()
+    limiter = auth.RateLimiter(cfg / "limits.json")
     assert auth.authenticate("ana", "correct horse battery", limiter) == "admin"
     assert auth.authenticate("ana", "wrong password!", limiter) is None
     assert auth.authenticate("nobody", "correct horse battery", limiter) is None
@@ -44,7 +45,7 @@ def test_bad_users_are_refused(cfg, name, role, password):
 def test_wrong_passwords_are_rate_limited(cfg):
     auth.add_user("ion", "analyst", "right password 1")
     clock = FakeClock()
-    limiter = auth.RateLimiter(max_failures=3, lockout_seconds=60, clock=clock)
+    limiter = auth.RateLimiter(cfg / "limits.json", Limits(max_failures=3, lockout_seconds=60), clock=clock)
     for _ in range(3):
         assert auth.authenticate("ion", "nope nope nope", limiter) is None
     with pytest.raises(auth.RateLimited):

@@ -70,7 +70,7 @@ def test_csv_quoting_rfc4180():
     text = data.decode("utf-8-sig")
     assert '"Ședință la Ștefan Vodă, țară"' in text           # comma -> quoted
     assert '"say ""hi"", ok"' in text                          # quotes doubled
-    assert "\r\nMD-BA,2," in text                               # simple fields not quoted
+    assert '\r\n"MD-BA",2,' in text                             # every text quoted, numbers bare
     rows = parse_csv(data)
     assert rows[1] == ["code", "sessions", "text", "delta", "share"]
     assert rows[2] == ["MD-BA", "2", "Ședință la Ștefan Vodă, țară", "-3", "0.5"]
@@ -160,7 +160,7 @@ def test_csv_numbers_untouched_text_numbers_escaped():
 
 def test_csv_without_provenance_and_bom():
     data = exports.to_csv(pd.DataFrame({"a": [1]}), META, provenance=False, bom=False)
-    assert data == b"a\r\n1\r\n"
+    assert data == b'"a"\r\n1\r\n'
 
 
 def test_csv_empty_frame():
@@ -259,15 +259,15 @@ def unit_frame() -> pd.DataFrame:
 @pytest.mark.parametrize("lang,expected", [
     ("ro", {"headers": ["Cod", "Denumire", "Anul", "Raport transmis", "Situația raportării",
                         "Ședințe", "Victime sau presupuse victime"],
-            "name": "Republica Moldova", "status": ["A raportat, s-a întrunit", "Nu a raportat"],
+            "name": "Republica Moldova", "status": ["A raportat, s-a întrunit", "Nu a prezentat informații relevante"],
             "yes": "Da"}),
     ("en", {"headers": ["Code", "Name", "Year", "Reported", "Reporting status", "Sessions",
                         "Victims or presumed victims"],
-            "name": "Republic of Moldova", "status": ["Reported, met", "Did not report"], "yes": "Yes"}),
+            "name": "Republic of Moldova", "status": ["Reported, met", "Did not provide relevant information"], "yes": "Yes"}),
     ("ru", {"headers": ["Код", "Название", "Год", "Отчёт представлен", "Статус отчётности",
                         "Заседания", "Жертвы или предполагаемые жертвы"],
             "name": "Республика Молдова", "status": ["Представила отчёт, заседания проводились",
-                                                     "Не представила отчёт"], "yes": "Да"}),
+                                                     "Не представила соответствующую информацию"], "yes": "Да"}),
 ])
 def test_localise_three_languages(lang, expected):
     src = unit_frame()
@@ -380,12 +380,12 @@ def test_export_indicators_csv(fake_backend, monkeypatch):
     assert not data.startswith(BOM)
     text = data.decode("utf-8")
     lines = text.split("\r\n")
-    assert lines[0] == ",".join(exports.INDICATOR_EXPORT_COLUMNS)
-    assert lines[0] == ("code,name,year,reporting_status,sessions,information_activities,participants,"
-                        "trainings,members_trained,victims,ngo_partners")
-    assert lines[1] == "MD-BA,MD-BA/ro,2022,met,2,40,900,1,12,<5,3"
-    assert lines[2] == "MD-CA,MD-CA/ro,2022,not_reported,,,,,,,"
-    assert lines[3] == "MD-CU,MD-CU/ro,2022,reported_no_sessions,0,5,0,0,0,<5,0"
+    assert lines[0] == ",".join(f'"{c}"' for c in exports.INDICATOR_EXPORT_COLUMNS)
+    assert lines[0].replace('"', "") == ("code,name,year,reporting_status,sessions,information_activities,"
+                                         "participants,trainings,members_trained,victims,ngo_partners")
+    assert lines[1] == '"MD-BA","MD-BA/ro",2022,"met",2,40,900,1,12,"<5",3'
+    assert lines[2] == '"MD-CA","MD-CA/ro",2022,"not_reported",,,,,,,'
+    assert lines[3] == '"MD-CU","MD-CU/ro",2022,"reported_no_sessions",0,5,0,0,0,"<5",0'
     assert lines[4] == "" and len(lines) == 5
     assert fake_backend["protect"] == ("victims", 9)
     assert text.endswith("\r\n")

@@ -5,9 +5,12 @@ with argon2id hashes. Settings (`tipdash.toml` in the same folder) say whether a
 may read the public aggregates and whether analysts may download unsuppressed victim figures.
 Where an OpenID Connect provider signs people in instead, the ``[oidc]`` table of users.toml maps
 their e-mail address to a role (`oidc_role`). Both ways end in the same check, `allowed`.
+Wrong passwords are counted by `tipdash.limiter` (`rate_limiter`: a state file beside the
+database) per user name, password and client address (`client_address`).
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import threading
@@ -19,6 +22,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from tipdash.limiter import Limits, RateLimiter
 from tipdash.store import ROOT
 
 ROLES = ("public", "analyst", "admin")
@@ -51,7 +55,7 @@ class AuthError(ValueError):
 
 
 class RateLimited(RuntimeError):
-    """Too many failed sign-ins for this user name; `wait` seconds remain."""
+    """Too many failed sign-ins for this user name, password or client; `wait` seconds remain."""
 
     def __init__(self, wait: float):
         super().__init__(f"Too many failed attempts; try again in {int(wait) + 1} s")
@@ -63,8 +67,11 @@ class Settings:
     public_access: bool = True
     analysts_unsuppressed: bool = False
     session_minutes: int = 60
-    max_failures: int = 5
+    max_failures: int = 5             # per user name
+    max_password_failures: int = 10   # per password, across user names
+    max_client_failures: int = 30     # per client address
     lockout_seconds: int = 300
+    trusted_proxies: tuple[str, ...] = ()   # addresses/networks whose X-Forwarded-For is believed
 
 
 def config_dir() -> Path:
@@ -82,6 +89,9 @@ def load_settings(path: Path | None = None) -> Settings:
         return Settings()
     data = tomllib.loads(path.read_text(encoding="utf-8")).get("access", {})
     known = {k: data[k] for k in Settings.__dataclass_fields__ if k in data}
+    if "trusted_proxies" in known:
+        proxies = known["trusted_proxies"]
+        known["trusted_proxies"] = tuple(str(p) for p in (proxies if isinstance(proxies, list) else [proxies]))
     return Settings(**known)
 
 
@@ -142,9 +152,18 @@ def _write_users(users: dict[str, dict], path: Path) -> None:
         lines += [f"{_toml_str(email)} = {_toml_str(role)}" for email, role in sorted(oidc.items())] + [""]
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text("\n".join(lines), encoding="utf-8")
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    tmp.unlink(missing_ok=True)                      # O_EXCL below: never reuse a file with another mode
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)   # 0600 before the first byte
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            os.fchmod(fh.fileno(), 0o600)            # whatever the umask
+            fh.write("\n".join(lines))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def add_user(name: str, role: str, password: str, path: Path | None = None) -> None:
@@ -170,55 +189,97 @@ def remove_user(name: str, path: Path | None = None) -> bool:
     return True
 
 
-class RateLimiter:
-    """Failed sign-ins per user name, in this process: after `max_failures` within the lockout
-    window the name is locked for `lockout_seconds` (also for the right password)."""
+def limits_path(db: str | os.PathLike) -> Path:
+    """The rate limiter's state beside the database (writable by the service, shared by every
+    server process that serves this database)."""
+    db = Path(db)
+    return db.with_name(db.name + ".signin-limits.json")
 
-    def __init__(self, max_failures: int = 5, lockout_seconds: float = 300, clock=time.monotonic):
-        self.max_failures, self.lockout_seconds, self.clock = max_failures, lockout_seconds, clock
-        self._failures: dict[str, list[float]] = {}
-        self._lock = threading.Lock()
 
-    def wait(self, name: str) -> float:
-        now = self.clock()
-        with self._lock:
-            recent = [t for t in self._failures.get(name.lower(), []) if now - t < self.lockout_seconds]
-            self._failures[name.lower()] = recent
-            if len(recent) >= self.max_failures:
-                return self.lockout_seconds - (now - recent[-self.max_failures])
-            return 0.0
+def rate_limiter(db: str | os.PathLike, settings: Settings | None = None) -> RateLimiter:
+    """The sign-in rate limiter of ``db`` with the thresholds of ``settings``."""
+    s = settings or load_settings()
+    return RateLimiter(limits_path(db), Limits(max_failures=int(s.max_failures),
+                                               max_password_failures=int(s.max_password_failures),
+                                               max_client_failures=int(s.max_client_failures),
+                                               lockout_seconds=float(s.lockout_seconds)))
 
-    def fail(self, name: str) -> None:
-        with self._lock:
-            self._failures.setdefault(name.lower(), []).append(self.clock())
 
-    def clear(self, name: str) -> None:
-        with self._lock:
-            self._failures.pop(name.lower(), None)
+def client_address(peer: str | None, forwarded_for: str | None, trusted_proxies: tuple[str, ...] = ()) -> str | None:
+    """The address sign-in failures are counted against, or None (not counted per client).
+
+    ``peer`` is the address the connection comes from (None for the loopback interface, as
+    ``st.context.ip_address`` gives it). When the peer is a trusted proxy, the client is the
+    right-most address of ``X-Forwarded-For`` that is not a trusted proxy (the left part of the
+    header is whatever the client sent). A loopback peer that is not a trusted proxy gives None:
+    a proxy that is not declared would otherwise put every visitor under one counter."""
+    def trusted(addr: str) -> bool:
+        return _in_networks(addr, trusted_proxies)
+    peer_addr = peer or "127.0.0.1"
+    if trusted_proxies and trusted(peer_addr):
+        hops = [h.strip() for h in (forwarded_for or "").split(",") if h.strip()]
+        for hop in reversed(hops):
+            if not trusted(hop):
+                return hop[:64] if _is_address(hop) else None
+        return None
+    return peer
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _in_networks(addr: str, networks: tuple[str, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(addr)
+    except ValueError:
+        return False
+    for net in networks:
+        try:
+            if ip in ipaddress.ip_network(str(net), strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
 
 
 _DUMMY_HASH = _hasher.hash("tipdash-dummy-password")
+#: argon2 verifications running at once in this process: each takes 64 MiB and ~0.2 s of a core,
+#: so a flood of parallel sign-ins waits here instead of growing the server by 64 MiB per attempt
+VERIFY_SLOTS = threading.BoundedSemaphore(2)
 
 
-def authenticate(name: str, password: str, limiter: RateLimiter, path: Path | None = None) -> str | None:
-    """The user's role, or None. Raises RateLimited while the name is locked.
+def authenticate(name: str, password: str, limiter: RateLimiter, path: Path | None = None,
+                 client: str | None = None) -> str | None:
+    """The user's role, or None. Raises RateLimited while the name, the password or the client
+    is locked (checked again once a verification slot is free, so parallel attempts cannot all
+    pass the check before the first failure is counted).
 
     Unknown names are checked against a dummy hash so timing does not reveal which names exist.
     """
-    wait = limiter.wait(name)
-    if wait > 0:
-        raise RateLimited(wait)
-    user = load_users(path).get(name)
-    try:
-        _hasher.verify(user["hash"] if user else _DUMMY_HASH, password)
-        ok = user is not None
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        ok = False
-    if not ok:
-        limiter.fail(name)
-        return None
-    limiter.clear(name)
-    return user["role"]
+    def check() -> None:
+        wait = limiter.wait(name, password, client)
+        if wait > 0:
+            raise RateLimited(wait)
+
+    check()
+    with VERIFY_SLOTS:
+        check()
+        user = load_users(path).get(name)
+        try:
+            _hasher.verify(user["hash"] if user else _DUMMY_HASH, password)
+            ok = user is not None
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            ok = False
+        if not ok:
+            limiter.fail(name, password, client)
+            return None
+        limiter.clear(name)
+        return user["role"]
 
 
 def session_expired(signed_in_at: float, settings: Settings, now: float | None = None) -> bool:

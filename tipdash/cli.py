@@ -53,10 +53,9 @@ def _init(args) -> int:
 
 
 def _history(args) -> int:
-    from tipdash import store
+    from tipdash import exports, store
 
-    df = store.history(store.Store(args.db))
-    print(df.to_csv(sep="\t", index=False), end="")
+    print(exports.to_tsv(store.history(store.Store(args.db))), end="")
     return 0
 
 
@@ -112,7 +111,9 @@ def _users(args) -> int:
         return 0
     if args.users_cmd == "remove":
         return 0 if auth.remove_user(args.name) else 2
-    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
+    # a line typed on Windows (or piped from a CRLF file) ends in CR LF: neither is part of the password
+    password = sys.stdin.readline().removesuffix("\n").removesuffix("\r") if args.password_stdin \
+        else getpass.getpass("Password: ")
     if not args.password_stdin and password != getpass.getpass("Repeat: "):
         print("Passwords differ", file=sys.stderr)
         return 2
@@ -126,9 +127,9 @@ def _users(args) -> int:
 
 
 def _audit(args) -> int:
-    from tipdash import store
+    from tipdash import exports, store
 
-    print(store.audit_log(store.Store(args.db)).to_csv(sep="\t", index=False), end="")
+    print(exports.to_tsv(store.audit_log(store.Store(args.db))), end="")
     return 0
 
 
@@ -198,7 +199,12 @@ def _output_commands(sub) -> None:
     t.add_argument("--out", required=True)
     t.set_defaults(func=_template)
 
-    e = _with_db(sub.add_parser("export", help="export indicators"))
+    e = _with_db(sub.add_parser(
+        "export", help="export indicators per commission",
+        description="One row per commission (35). Figures the source gives only for the whole country "
+                    "(for 2022: information activities, trainings, participants in trainings, victims or "
+                    "presumed victims, NGO partners) are NOT in it: they are at national level, in the note "
+                    "and on the Map page, never spread over the commissions."))
     e.add_argument("what", choices=["indicators"])
     e.add_argument("--year", type=int, required=True)
     e.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")

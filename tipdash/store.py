@@ -11,6 +11,7 @@ import contextlib
 import fcntl
 import os
 import shutil
+import stat
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,7 +25,7 @@ DEFAULT_DB = ROOT / "data" / "tipdash.duckdb"
 SCHEMA = Path(__file__).with_name("schema.sql")
 
 FACT_TABLES = ("summary", "sessions", "topics", "activities", "campaigns", "trainings",
-               "victims", "partners", "challenges")
+               "victims", "partners", "challenges", "conclusions", "context")
 
 
 class StoreMissing(RuntimeError):
@@ -120,6 +121,36 @@ def _load_units(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+#: the published database and its events log: owner read-write, group read, others nothing
+#: (they hold unsuppressed figures and the names people type into the sign-in form)
+DB_MODE = 0o640
+
+
+def private_file(path: Path) -> Path:
+    """Create (or empty) ``path`` readable by its owner only, whatever the umask: a writer's copy
+    of the database is private until it is published."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+    return path
+
+
+def private_connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-write connection on ``path``; a file DuckDB has just created is made private at once
+    (DuckDB cannot open an empty file, so it cannot be created private beforehand)."""
+    con = duckdb.connect(str(path))
+    os.chmod(path, 0o600)
+    return con
+
+
+def published(path: Path) -> Path:
+    """``path`` with the mode of a published database (:data:`DB_MODE`), to be renamed into place."""
+    os.chmod(path, DB_MODE)
+    return path
+
+
 def _fsync_dir(directory: Path) -> None:
     fd = os.open(directory, os.O_RDONLY)
     try:
@@ -148,8 +179,8 @@ def write(path: str | os.PathLike | None = None, *, wait: float = 30.0) -> Itera
         con = None
         try:                                   # the copy too: a full disk must leave no partial copy
             if target.exists():
-                shutil.copyfile(target, tmp)
-            con = duckdb.connect(str(tmp))
+                shutil.copyfile(target, private_file(tmp))
+            con = private_connect(tmp)
             _create_schema(con)
             con.execute("BEGIN TRANSACTION")
             _load_units(con)
@@ -160,7 +191,7 @@ def write(path: str | os.PathLike | None = None, *, wait: float = 30.0) -> Itera
             con = None
             with open(tmp, "rb+") as fh:
                 os.fsync(fh.fileno())
-            os.replace(tmp, target)
+            os.replace(published(tmp), target)
             _fsync_dir(target.parent)
         except BaseException:
             if con is not None:
@@ -260,21 +291,31 @@ def revert(path: str | os.PathLike | None, submission_id: int, user: str | None 
 
 def events_path(path: str | os.PathLike | None = None) -> Path:
     """Sign-ins and downloads go to an append-only log beside the database: writing them into
-    the database would copy the whole file per event."""
+    the database would copy the whole file per event. ``$TIPDASH_EVENTS_LOG`` puts it elsewhere
+    (e.g. on another disk)."""
+    env = os.environ.get("TIPDASH_EVENTS_LOG")
+    if env:
+        return Path(env)
     target = db_path(path)
     return target.with_name(target.name + ".events.jsonl")
 
 
 def log_event(path: str | os.PathLike | None, who: str | None, action: str, detail: str = "",
               sha256: str | None = None) -> None:
-    """Append one audit event (flock + fsync, so concurrent sessions never interleave lines)."""
+    """Append one audit event (flock + fsync, so concurrent sessions never interleave lines).
+    Raises OSError when the event is not on disk (full disk ...): callers write the event first
+    and refuse the action then."""
     import json
 
     line = json.dumps({"at": now_utc().isoformat(sep=" "), "who": who, "action": action,
                        "detail": detail, "sha256": sha256}, ensure_ascii=False)
     p = events_path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    with open(p, "a", encoding="utf-8") as fh:
+    fd = os.open(p, os.O_WRONLY | os.O_APPEND | os.O_CREAT, DB_MODE)
+    with os.fdopen(fd, "a", encoding="utf-8") as fh:
+        info = os.fstat(fd)
+        if stat.S_ISREG(info.st_mode) and info.st_mode & 0o777 & ~DB_MODE:   # a log from before 0640
+            os.fchmod(fd, info.st_mode & DB_MODE)
         fcntl.flock(fh, fcntl.LOCK_EX)
         fh.write(line + "\n")
         fh.flush()
@@ -292,7 +333,7 @@ def audit_log(store: Store) -> pd.DataFrame:
     if store.path.exists():
         frames.append(store.query('SELECT "at", who, action, detail, sha256 FROM audit'))
     p = events_path(store.path)
-    if p.exists():
+    if p.is_file():
         rows = [json.loads(x) for x in p.read_text(encoding="utf-8").splitlines() if x.strip()]
         ev = pd.DataFrame(rows, columns=cols)
         ev["at"] = pd.to_datetime(ev["at"])

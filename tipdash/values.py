@@ -52,3 +52,22 @@ def clean_text(value: Any) -> str:
 def to_timestamp(value: Any) -> pd.Timestamp | None:
     """A pandas Timestamp, None when missing."""
     return None if is_missing(value) else pd.Timestamp(value)
+
+
+_CONTROLS = {c: None for c in [*range(0x00, 0x20), *range(0x7f, 0xa0)]}
+
+
+def drop_controls(text: str, keep: str = "\t\n\r") -> str:
+    """``text`` without C0/C1 control characters (ESC, BEL, NUL ...) except those in ``keep``:
+    stored free text reaches terminals (the CLI, a ``cat``-ed note) and spreadsheets."""
+    table = {k: v for k, v in _CONTROLS.items() if chr(k) not in keep} if keep else _CONTROLS
+    return text.translate(table)
+
+
+def text_hash(value: Any) -> str:
+    """The key of a free text in the translations table: SHA-256 of its NFC form with white
+    space collapsed (so the text as imported and as shown find the same row)."""
+    import hashlib
+    import unicodedata
+
+    return hashlib.sha256(unicodedata.normalize("NFC", clean_text(value)).encode("utf-8")).hexdigest()

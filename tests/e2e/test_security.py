@@ -22,7 +22,8 @@ import pytest
 
 from tests.e2e.conftest import ADMIN, ANALYST, ARTIFACTS, nav_to, sign_in, wait_idle
 from tests.e2e.test_browser import MAP_READY, assert_no_exception, open_page, screenshot
-from tipdash import i18n, store
+from tipdash import auth, i18n, store
+from tipdash.web import auth as web_auth
 
 pytestmark = pytest.mark.e2e
 
@@ -144,7 +145,7 @@ def test_admin_unsuppressed_download_is_raw_and_audited(page, e2e_db):
     text = open(dl.value.path(), encoding="utf-8-sig").read()
     first, *rows = text.splitlines()
     assert "UNSUPPRESSED" in first and "suppression=none" in first
-    assert "Cahul,4" in text and "Female,3" in text and "Male,1" in text     # the raw small counts
+    assert '"Cahul",4' in text and '"Female",3' in text and '"Male",1' in text   # the raw small counts
     wait_idle(page)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and len(events(e2e_db)) == before:
@@ -233,3 +234,104 @@ def test_a_png_named_xlsx_is_rejected_and_the_upload_route_is_guarded(page, e2e_
     assert _put(other, PNG, ok_headers) == 400                           # not a live session
     assert _put_oversize(url, ok_headers) == 413                         # over server.maxUploadSize
     assert store.Store(e2e_db).version == before_key
+
+
+# ---------------------------------------------------------------------------- lockout, clear_cache, metrics
+
+def _form_sign_in(s, name: str, password: str):
+    s.set(web_auth.FORM_USER, name)
+    s.set(web_auth.FORM_PASSWORD, password)
+    return s.click(web_auth.FORM_SUBMIT)
+
+
+def test_clear_cache_from_another_client_does_not_reset_the_lockout(app_url, e2e_config):
+    """Review D2: 5 wrong passwords lock the name; an anonymous client sends clear_cache (which
+    empties every st.cache_* of the process); the right password is still refused, in a new session."""
+    from tools.stclient import Session
+
+    users = e2e_config / "users.toml"
+    auth.add_user("lock.admin", "admin", "lock-admin-pass-1", path=users)
+    try:
+        with Session(app_url) as a:
+            assert a.rerun("", "lang=en").ok
+            for i in range(5):
+                run = _form_sign_in(a, "lock.admin", f"wrong-{i}-zzzzzz")
+                assert "Wrong user name or password." in run.text, run.text
+            run = _form_sign_in(a, "lock.admin", "lock-admin-pass-1")
+            assert "Too many failed attempts" in run.text and "Signed in as" not in run.text
+        with Session(app_url) as x:                                   # anonymous, never signs in
+            assert x.rerun("", "lang=en").ok
+            x.clear_cache()
+            assert x.rerun().ok
+        with Session(app_url) as c:
+            assert c.rerun("", "lang=en").ok
+            run = _form_sign_in(c, "lock.admin", "lock-admin-pass-1")
+            assert "Too many failed attempts" in run.text, run.text
+            assert "Signed in as" not in run.text
+    finally:
+        auth.remove_user("lock.admin", path=users)
+
+
+def test_metrics_endpoint_says_nothing(app_url):
+    from tools.stclient import Session
+
+    with Session(app_url) as s:                                       # the caches hold something now
+        assert s.rerun("", "lang=en").ok
+    with urllib.request.urlopen(f"{app_url}/_stcore/metrics", timeout=30) as r:
+        body = r.read().decode("utf-8", "replace")
+    assert "cache" not in body and "tipdash" not in body and "session" not in body, body[:500]
+
+
+# ---------------------------------------------------------------------------- the unsuppressed file
+
+def _unsuppressed_button(pg):
+    button = pg.get_by_role("button", name=i18n.t("page.victims.unsuppressed_download", "en"))
+    button.wait_for(state="visible", timeout=60_000)
+    wait_idle(pg)
+    return button
+
+
+def test_the_unsuppressed_file_is_fetched_once(page, e2e_db):
+    """Review D13: the file was served from /media/<id>.csv to anyone with the URL while the admin
+    session lived. Now the URL answers the page's own fetches, then nothing."""
+    open_page(page, "victims", "en", "&year=2021")
+    sign_in(page, *ADMIN)
+    with page.expect_download(timeout=90_000) as dl:
+        _unsuppressed_button(page).click()
+    assert '"Cahul",4' in open(dl.value.path(), encoding="utf-8-sig").read()
+    url = dl.value.url
+    assert "/media/" in url
+    wait_idle(page)
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:            # no cookies, no session: a second fetch
+            status, body = r.status, r.read()
+    except urllib.error.HTTPError as exc:
+        status, body = exc.code, b""
+    assert status == 404 and b"Cahul" not in body, (status, body[:200])
+
+
+def test_unsuppressed_download_after_expiry_is_refused(page, e2e_db, e2e_config):
+    """Review D3 (3): the admin clicks "Download unsuppressed" after the session expired: no file,
+    the expiry notice, a `refused` event and no `download_unsuppressed` event."""
+    with access_settings(e2e_config, session_minutes=1):
+        open_page(page, "victims", "en", "&year=2021")
+        sign_in(page, *ADMIN)
+        signed_in_at = time.monotonic()
+        button = _unsuppressed_button(page)
+        before = len(events(e2e_db))
+        time.sleep(max(0.0, 62 - (time.monotonic() - signed_in_at)))
+        downloads = []
+        page.on("download", lambda d: downloads.append(d))
+        button.click()
+        page.wait_for_selector("[data-testid='stAlert']", timeout=30_000)
+        wait_idle(page)
+        page.wait_for_timeout(3000)                                   # time for a file to arrive, if one did
+        assert downloads == []
+        text = main_text(page)
+        assert "Your session expired" in text, text
+        got = [(e["who"], e["action"]) for e in events(e2e_db)[before:]]
+        assert (ADMIN[0], "refused") in got and (ADMIN[0], "sign_out") in got, got
+        assert not [a for _, a in got if a == "download_unsuppressed"], got
+        assert page.get_by_role("button", name=i18n.t("page.victims.unsuppressed_download", "en")).count() == 0
+        assert_no_exception(page)
+        screenshot(page, "unsuppressed_after_expiry_en.png")

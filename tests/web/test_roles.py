@@ -195,11 +195,19 @@ def test_wrong_passwords_are_recorded_and_rate_limited(db):
     assert "rate limited" in events(db)[-1]["detail"]
 
 
-def test_one_rate_limiter_per_process(db):
-    a = run("map", "en")
-    b = run("map", "en")
-    assert a is not b
-    assert web_auth.limiter() is web_auth.limiter()
+def test_the_rate_limiter_is_a_file_beside_the_database_not_a_streamlit_cache(db):
+    """Every server process (and every replica) counts the same failures, and a client's
+    clear_cache message (which empties st.cache_*) cannot reset them."""
+    lim = web_auth.limiter()
+    assert lim.path == auth.limits_path(db.resolve())
+    run("map", "en")
+    other = auth.rate_limiter(db.resolve())
+    other.fail("shared.name")
+    assert web_auth.limiter().wait("shared.name") == 0                  # 1 failure of 5
+    for _ in range(4):
+        other.fail("shared.name")
+    assert web_auth.limiter().wait("shared.name") > 200
+    assert oct(lim.path.stat().st_mode & 0o777) == "0o600"
 
 
 def test_an_expired_session_is_signed_out_with_a_notice(db):

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from tipdash import i18n
-from tipdash.exports.cells import date_text, rows
+from tipdash.exports.cells import date_text, header_label, rows, tsv_field
 from tipdash.exports.files import to_csv, to_xlsx
 from tipdash.values import is_bool, is_missing, is_number
 
@@ -73,7 +73,7 @@ def export_indicators(store, year: int, fmt: str = "csv", lang: str = "en") -> b
     cells hold the label, e.g. ``"<5"``).
 
     * ``csv``: a **machine export** -- plain UTF-8 **without BOM and without the provenance
-      line**, header on line 1, RFC 4180 (CRLF, minimal quoting); blank = not reported;
+      line**, header on line 1, RFC 4180 (CRLF, every text field quoted); blank = not reported;
       numbers untouched, text escaped against formulas like every other download.
     * ``json``: UTF-8 list of records ``{"code": …, …}``; ``null`` = not reported.
     * ``xlsx``: :func:`to_xlsx` (sheet ``data`` + ``about`` with the provenance)."""
@@ -89,3 +89,13 @@ def export_indicators(store, year: int, fmt: str = "csv", lang: str = "en") -> b
         meta = {"view": "indicators", "year": year, "lang": lang, "filters": {"year": year}}
         return to_xlsx(table, meta)
     raise ValueError(f"unknown export format {fmt!r}; expected csv, json or xlsx")
+
+
+def to_tsv(df: pd.DataFrame) -> str:
+    """What ``tipdash audit`` and ``tipdash history`` print: a header and one line per row, cells
+    separated by a tab.  Text is escaped like CSV text (a trigger at its start or after ``;``/``,``
+    gets ``'``), and tabs, line breaks and other control characters never reach the terminal
+    (they come from sign-in names and file names anyone can type)."""
+    lines = ["\t".join(tsv_field(header_label(c)) for c in df.columns)]
+    lines += ["\t".join(tsv_field(v) for v in row) for row in rows(df)]
+    return "".join(line + "\n" for line in lines)

@@ -2,7 +2,6 @@
 names, and :func:`download` which the pages call."""
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import io
 import math
@@ -14,7 +13,7 @@ import pandas as pd
 import xlsxwriter
 
 from tipdash import i18n
-from tipdash.exports.cells import cell_text, escape_text, header_text, rows
+from tipdash.exports.cells import cell_text, csv_field, escape_text, header_label, header_text, rows
 from tipdash.exports.labels import localise
 from tipdash.exports.provenance import meta_dict, meta_lang, one_line, provenance_line, provenance_rows, year_text
 from tipdash.i18n.formats import plain_number
@@ -29,23 +28,21 @@ def to_csv(df: pd.DataFrame, meta: Mapping[str, Any] | None = None, *,
     """A CSV download of ``df``.
 
     Layout: UTF-8 **with BOM** (so Excel shows ș ț and Cyrillic), RFC 4180 (comma separator,
-    CRLF line ends, fields quoted with ``"`` only when they contain a comma, quote, CR or LF;
-    quotes doubled).  Line 1 is a single cell holding the localised provenance line
-    (:func:`provenance_line`), line 2 the header, then one line per row.  Read it back with
-    ``pandas.read_csv(io.BytesIO(b), encoding="utf-8-sig", skiprows=1)``.
+    CRLF line ends, quotes doubled), **every text field quoted** (headers and the provenance line
+    too; numbers, dates, booleans and blanks bare).  Line 1 is a single cell holding the localised
+    provenance line (:func:`provenance_line`), line 2 the header, then one line per row.  Read it
+    back with ``pandas.read_csv(io.BytesIO(b), encoding="utf-8-sig", skiprows=1)``.
 
     Cells follow the module conventions: numbers untouched, text escaped against formulas
-    (leading ``'``), blanks for not reported.  ``provenance=False`` / ``bom=False`` drop the
-    first line / the BOM (used by :func:`export_indicators`)."""
+    (leading ``'``, and after a ``;`` ``,`` TAB or line break inside the text, because Romanian
+    and Russian Excel split a double-clicked .csv on ``;``), control characters dropped, blanks
+    for not reported.  ``provenance=False`` / ``bom=False`` drop the first line / the BOM (used
+    by :func:`export_indicators`)."""
     m = meta_dict(meta)
-    buf = io.StringIO(newline="")
-    w = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL, doublequote=True)
-    if provenance:
-        w.writerow([provenance_line(m)])
-    w.writerow([header_text(c) for c in df.columns])
-    for row in rows(df):
-        w.writerow([cell_text(v) for v in row])
-    data = buf.getvalue().encode("utf-8")
+    lines = [csv_field(provenance_line(m))] if provenance else []
+    lines.append(",".join(csv_field(header_label(c)) for c in df.columns))
+    lines += [",".join(csv_field(v) for v in row) for row in rows(df)]
+    data = "".join(line + "\r\n" for line in lines).encode("utf-8")
     return (b"\xef\xbb\xbf" + data) if bom else data
 
 

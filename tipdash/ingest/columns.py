@@ -6,7 +6,7 @@ Problems name the row, the column as written in the file and the cell ("C3").
 """
 from __future__ import annotations
 
-from tipdash.ingest.cells import CellError, to_bool, to_count, to_date, to_text, to_vocab
+from tipdash.ingest.cells import CellError, to_bool, to_count, to_date, to_date_or_month, to_text, to_vocab
 from tipdash.ingest.limits import MAX_COUNT, MAX_TEXT
 from tipdash.ingest.sheet import _Ctx, cell_ref
 from tipdash.ingest.text import CONTROLS
@@ -158,6 +158,35 @@ class Columns:
             self.error(end, i, raw[i], "period.end_before_start", end=b[i], start=a[i], start_column=self.col(start))
         return a, b
 
+    def date_or_month(self, fld: str, end: bool = False) -> tuple[list, list]:
+        """(dates, precisions) of a column whose cells may give only the month ("iulie 2022"):
+        the first day of that month for a start, the last for an end, precision "month"."""
+        vals, year = self.raw(fld), self.year
+        mapping = {}
+        for v in set(vals) if bool not in set(map(type, vals)) else ():
+            mapping[v] = _month_cell(v, end, year)
+        dates, precisions = [None] * self.n, [None] * self.n
+        for i, v in enumerate(vals):
+            if v is None:
+                continue
+            r = mapping[v] if v in mapping else _month_cell(v, end, year)
+            if isinstance(r, CellError):
+                self.error(fld, i, v, r.code, **r.params)
+            else:
+                dates[i], precisions[i] = r
+        return dates, precisions
+
+    def period_precise(self, start: str, end: str) -> tuple[list, list, list, list]:
+        """Start and end (each a day or a month) with their precisions; an end before its start is
+        an error at the end's cell."""
+        a, pa = self.date_or_month(start)
+        b, pb = self.date_or_month(end, end=True)
+        raw = self.raw(end)
+        for i in [i for i, (x, y) in enumerate(zip(a, b)) if x is not None and y is not None and y < x]:
+            self.error(end, i, raw[i], "period.end_before_start", end=_when(b[i], pb[i]), start=_when(a[i], pa[i]),
+                       start_column=self.col(start))
+        return a, pa, b, pb
+
     def vocab(self, fld: str, name: str, required: bool = False, default=None) -> list:
         return self._distinct(fld, lambda v: to_vocab(name, v), default, "field.required" if required else None)
 
@@ -188,3 +217,19 @@ class Columns:
         elif None in mapping.values():
             out = [default if x is None else x for x in out]
         return out
+
+
+def _when(d, precision: str | None):
+    """A date as a message shows it: the month only when that is all the file gave."""
+    return {"month": d} if precision == "month" else d
+
+
+def _month_cell(v, end: bool, year: int | None):
+    """(date, precision) of one cell, or the CellError that says why it is none."""
+    try:
+        d, precision = to_date_or_month(v, end=end)
+    except CellError as e:
+        return e
+    if d is not None and year and d.year != year:
+        return CellError("date.outside_year", date=_when(d, precision), year=year)
+    return d, precision

@@ -88,8 +88,9 @@ def _topics(c: Columns) -> dict:
 
 
 def _activities(c: Columns) -> dict:
-    date, end = c.period("date", "end_date")
-    fact = {"date": date, "end_date": end, "type": c.vocab("type", "type", required=True),
+    date, date_precision, end, end_precision = c.period_precise("date", "end_date")
+    fact = {"date": date, "end_date": end, "date_precision": date_precision, "end_date_precision": end_precision,
+            "type": c.vocab("type", "type", required=True),
             "target_group": c.vocab("target_group", "target_group"),
             "participants": c.count("participants"), "campaign": c.text("campaign"),
             "description": c.text("description"), "count": c.count("count", minimum=1, default=1),
@@ -102,14 +103,16 @@ def _activities(c: Columns) -> dict:
 
 
 def _campaigns(c: Columns) -> dict:
-    start, end = c.period("start_date", "end_date")
+    start, start_precision, end, end_precision = c.period_precise("start_date", "end_date")
     return {"name": c.text("name", required=True), "start_date": start, "end_date": end,
-            "description": c.text("description")}
+            "description": c.text("description"), "start_date_precision": start_precision,
+            "end_date_precision": end_precision}
 
 
 def _trainings(c: Columns) -> dict:
-    start, end = c.period("start_date", "end_date")
+    start, start_precision, end, end_precision = c.period_precise("start_date", "end_date")
     return {"title": c.text("title"), "start_date": start, "end_date": end,
+            "start_date_precision": start_precision, "end_date_precision": end_precision,
             "organisers": c.text("organisers"), "participants": c.count("participants"),
             "count": c.count("count", minimum=1, default=1)}
 
@@ -159,5 +162,11 @@ def _challenges(c: Columns) -> dict:
     return {"text": c.text("text", required=True), "category": c.text("category")}
 
 
+def _text_rows(c: Columns) -> dict:
+    """Conclusions and Context: one text per row."""
+    return {"text": c.text("text", required=True)}
+
+
 _SHEETS = {"sessions": _sessions, "topics": _topics, "activities": _activities, "campaigns": _campaigns,
-           "trainings": _trainings, "victims": _victims, "partners": _partners, "challenges": _challenges}
+           "trainings": _trainings, "victims": _victims, "partners": _partners, "challenges": _challenges,
+           "conclusions": _text_rows, "context": _text_rows}

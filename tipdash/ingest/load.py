@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from tipdash import store
-from tipdash.ingest import check, pool
+from tipdash.ingest import check, pool, translations
 from tipdash.ingest.limits import MAX_BYTES
 from tipdash.ingest.plain import Malformed
 from tipdash.ingest.results import BatchFile, FileResult, ImportReport, unchanged
@@ -120,7 +120,8 @@ def import_bytes(files: Sequence[tuple[str, bytes]], db=None, *, dry_run: bool =
 
 
 def init_db(db=None, *, force: bool = False) -> ImportReport:
-    """Build the database from data/seed/ (every supported file, sorted), as user "init".
+    """Build the database from data/seed/ (every supported file, sorted), as user "init", then
+    load the free text's translations (data/translations/, :mod:`tipdash.ingest.translations`).
 
     An existing database is left alone unless `force`; with `force` its contents are replaced
     by the seed in one atomic write (so a failure keeps the old database).
@@ -130,8 +131,9 @@ def init_db(db=None, *, force: bool = False) -> ImportReport:
         return ImportReport(files=[FileResult(str(target), "unchanged",
                                               note="exists")])
     seed = sorted(p for p in SEED_DIR.iterdir() if p.suffix.lower() in SUPPORTED)
-    return _run(_check([(p.name, _reader(p)) for p in seed]), target, dry_run=False, strict=True, user="init",
-                wipe=target.exists())
+    report = _run(_check([(p.name, _reader(p)) for p in seed]), target, dry_run=False, strict=True, user="init",
+                  wipe=target.exists())
+    return translations.load(target, report=report) if report.ok else report
 
 
 def _expand(paths: Iterable[str | os.PathLike]) -> list[Path]:

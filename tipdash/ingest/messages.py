@@ -2,7 +2,7 @@
 catalogues (``import.problem.<code>`` in ``tipdash/locales/{ro,en,ru}.json``), values shown the
 same way in the message and in the value column (dates dd.mm.yyyy for ro/ru, CLDR short dates
 through Babel), counts with the language's separators and plural forms
-(``tipdash.i18n.formats``: ``fmt_int``, ``plural_form``).
+(``tipdash.i18n``: ``formats.fmt_int``, ``cldr.date_short``, ICU-like plural blocks in ``t``).
 
 Parameters are formatted by their name or type: ``value*`` a cell value as written (quoted
 text); ``unit`` an ISO code shown as the unit's name in the language; ``closest`` a list of
@@ -17,13 +17,10 @@ import datetime as dt
 import functools
 import math
 
-from babel import dates as bdates
-
 from tipdash import i18n
-from tipdash.i18n import formats
+from tipdash.i18n import cldr, formats
 from tipdash.ingest.text import CONTROLS
 
-LOCALES = {"ro": "ro_MD", "en": "en_GB", "ru": "ru_MD"}
 _GROUPED = {"n", "max", "limit", "length", "row", "rows", "first", "cells", "size_rows", "minimum", "shown"}
 
 
@@ -38,19 +35,16 @@ def render(code: str, params: dict | None, lang: str) -> str:
 
 
 def plural_text(key: str, n: int, lang: str, **params) -> str:
-    """``import.plural.<key>.<CLDR category of n>`` (falling back to ``.other``), with ``{n}``."""
-    cat = formats.plural_form(n, lang)
-    base = f"import.plural.{key}"
-    for k in (f"{base}.{cat}", f"{base}.other", f"{base}.many"):
-        if i18n.has_key(k, lang) or i18n.has_key(k):
-            return i18n.t(k, lang, n=formats.fmt_int(n, lang), **params)
-    return f"{n} {key}"
+    """``import.plural.<key>``: an ICU-like plural block, its CLDR form chosen by ``i18n.t``."""
+    return i18n.t(f"import.plural.{key}", lang, n=int(n), **params)
 
 
 def param(key: str, v, lang: str) -> str:
     if isinstance(v, dict):
         if "code" in v:
             return render(v["code"], v.get("params"), lang)
+        if "month" in v and isinstance(v["month"], dt.date):
+            return f"{v['month']:%m.%Y}"           # a date the file gave to the month only
         if "plural" in v:
             return plural_text(v["plural"], int(v["n"]), lang)
     if key.startswith("value"):
@@ -85,7 +79,7 @@ def unit_label(code: str, lang: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def short_date(d: dt.date, lang: str) -> str:
     """05.03.2022 (ro, ru), 05/03/2022 (en): the CLDR short date of the language."""
-    text = bdates.format_date(d, "short", locale=LOCALES.get(lang, "ro_MD"))
+    text = cldr.date_short(d if not isinstance(d, dt.datetime) else d.date(), lang)
     if isinstance(d, dt.datetime) and d.time() != dt.time():
         text += " " + d.strftime("%H:%M")
     return text
@@ -135,6 +129,10 @@ def result_line(r, lang: str) -> str:
     """``file: status[ as import N]: what, n submissions, n rows[, supersedes n][ (note)]``."""
     lang = i18n.normalise_lang(lang)
     text = f"{r.file}: {i18n.t(f'import.result.status.{r.status}', lang)}"
+    if r.format == "translations":
+        note = r.note_text(lang)
+        return f"{text}: {i18n.t('import.result.what.translations', lang)}, {plural_text('rows', r.rows, lang)}" + \
+            (f" ({note})" if note else "")
     if r.status in ("imported", "valid"):
         what = i18n.t(f"import.result.what.{r.format if r.format in ('report', 'summary') else 'file'}", lang)
         done = i18n.t("import.result.as_import", lang, id=r.import_id) if r.import_id else \

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tipdash import vocab
+from tipdash.ingest import origin
 from tipdash.ingest.cells import CellError, not_finite, to_bool, to_date, to_text, to_year
 from tipdash.ingest.facts import parse_fact_sheet
 from tipdash.ingest.limits import MAX_MATCH_TEXT
@@ -31,7 +32,7 @@ def _parse_report(ctx: _Ctx, sheets: dict, keys: dict, nonblank: dict, merged: M
     if ctx.has_errors or head["unit"] is None or year is None:
         return []
     return [Submission(head["unit"], head["unit_text"], year, head["sheet"], head["rows"].get("unit", 1),
-                       head["reported"], head["submitted_on"], head["prepared_by"], facts)]
+                       head["reported"], head["submitted_on"], head["prepared_by"], facts, head["language"])]
 
 
 def _check_sheet_names(ctx: _Ctx, keys: dict, nonblank: dict) -> None:
@@ -90,7 +91,7 @@ def _cell(row: list, j: int):
 def _parse_commission(ctx: _Ctx, sheet: str, rows: list[list], merged: MergedFn | None) -> dict | None:
     head: dict = {"sheet": sheet, "unit": None, "unit_text": None, "year": None, "submitted_on": None,
                   "prepared_by": None, "reported": None, "reported_raw": None, "rows": {}, "labels": {},
-                  "errors": set()}
+                  "errors": set(), "language": origin.DEFAULT_SOURCE_LANG}
     if not rows or all(_blank_row(r) for r in rows):
         ctx.error(sheet, None, None, None, "commission.empty", sheet=sheet)
         return None
@@ -157,6 +158,11 @@ def _commission_values(ctx: _Ctx, sheet: str, raw: dict, head: dict) -> None:
     i, label, value, cell = where("prepared_by", "Prepared by")
     text = to_text(value)
     head["prepared_by"] = ctx.text(sheet, i, label, cell, text) if text else None
+    i, label, value, cell = where("language", "Language")
+    try:                                   # Language/Limba: the language of the free text (blank: Romanian)
+        head["language"] = origin.parse_language(value) or origin.DEFAULT_SOURCE_LANG
+    except ValueError:
+        ctx.error(sheet, i, label, value, "commission.language", cell, value=value)
     i, label, value, cell = where("reported", "Reported")
     head["reported_raw"] = value
     try:

@@ -18,22 +18,26 @@ from tipdash.ingest.text import strip_controls
 __all__ = ["FACT_SHEETS", "FACT_COLUMNS", "Problem", "more_problems", "Submission", "Parsed"]
 
 FACT_SHEETS = ("sessions", "topics", "activities", "campaigns", "trainings", "victims", "partners",
-               "challenges")
+               "challenges", "conclusions", "context")
 # table -> its value columns, in the order of the fact columns (sheet, row_no, *columns)
 FACT_COLUMNS: dict[str, tuple[str, ...]] = {
     "summary": ("sessions", "information_activities", "information_activities_approx", "participants",
-                "trainings", "members_trained", "victims", "ngo_partners"),
+                "trainings", "members_trained", "victims", "ngo_partners", "source", "status_inferred"),
     "sessions": ("date", "topics", "participants"),
     "topics": ("topic",),
     "activities": ("date", "end_date", "type", "target_group", "participants", "campaign", "description",
-                   "count", "approximate"),
-    "campaigns": ("name", "start_date", "end_date", "description"),
-    "trainings": ("title", "start_date", "end_date", "organisers", "participants", "count"),
+                   "count", "approximate", "date_precision", "end_date_precision"),
+    "campaigns": ("name", "start_date", "end_date", "description", "start_date_precision",
+                  "end_date_precision"),
+    "trainings": ("title", "start_date", "end_date", "organisers", "participants", "count",
+                  "start_date_precision", "end_date_precision"),
     "victims": ("sex", "age_group", "exploitation", "status", "count", "referred_to", "legal", "medical",
                 "psychological", "housing", "legal_provided", "medical_provided", "psychological_provided",
                 "housing_provided"),
     "partners": ("organisation", "kind", "cooperation"),
     "challenges": ("text", "category"),
+    "conclusions": ("text",),
+    "context": ("text",),
 }
 
 
@@ -48,6 +52,7 @@ class Submission:
     submitted_on: dt.date | None = None
     prepared_by: str | None = None
     facts: dict[str, list[list]] = field(default_factory=dict)  # table -> columns: sheet, row_no, *FACT_COLUMNS
+    source_lang: str | None = None         # language of the free text (format A field Language)
     tables: tuple[str, ...] = ()           # the fact tables present (parent side, facts not loaded)
     rows: int = 0                          # their rows (parent side)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from tipdash import units, vocab
+from tipdash.ingest import origin
 from tipdash.ingest.cells import CellError, to_bool, to_year
 from tipdash.ingest.columns import Columns
 from tipdash.ingest.limits import MAX_COUNT, MAX_MATCH_TEXT, MAX_SUMMARY_ROWS
@@ -27,7 +28,8 @@ def _parse_summary(ctx: _Ctx, sheet: str, rows: list[list], merged: MergedFn | N
         return []
     hrow = hi + 1
     _check_merged(ctx, sheet, merged, rows[0] if hrow == 1 else None)
-    mapping = _map_headers(ctx, "summary", sheet, rows[hi], hrow, vocab.SUMMARY_HEADERS, frozenset())
+    mapping = _map_headers(ctx, "summary", sheet, rows[hi], hrow, vocab.SUMMARY_HEADERS,
+                           vocab.OPTIONAL_SUMMARY_HEADERS)
     if mapping is None:
         return []
     data, rownums = [], []
@@ -53,6 +55,7 @@ def _rows(ctx: _Ctx, sheet: str, cols: Columns) -> list[Submission]:
     texts = cols.text("unit")
     counts, approx = _counts(cols)
     years, reported = _read_all(cols, "year", to_year), _read_all(cols, "reported", to_bool)
+    sources, inferred = _sources(cols), cols.flag("status_inferred")
     out: list[Submission] = []
     seen: dict[tuple[str, int], int] = {}
     for i, r in enumerate(cols.rownums):
@@ -81,10 +84,21 @@ def _rows(ctx: _Ctx, sheet: str, cols: Columns) -> list[Submission]:
                 seen[(code, year)] = r
         if i in cols.bad or ctx.has_errors:
             continue
-        fact = {**{f: counts[f][i] for f in SUMMARY_COUNTS}, "information_activities_approx": approx[i]}
+        fact = {**{f: counts[f][i] for f in SUMMARY_COUNTS}, "information_activities_approx": approx[i],
+                "source": sources[i], "status_inferred": inferred[i]}
         out.append(Submission(code, unit_text, year, sheet, r, rep,
                               facts={"summary": [[sheet], [r], *[[fact[c]] for c in FACT_COLUMNS["summary"]]]}))
     return out
+
+
+def _sources(cols: Columns) -> list:
+    """source/sursa of each row: where its figures come from (blank: the commissions' reports)."""
+    def read(v):
+        try:
+            return origin.parse_summary_source(v)
+        except ValueError:
+            raise CellError("summary.source", value=v) from None
+    return cols._distinct("source", read, "commission_report", None)
 
 
 def _read_all(cols: Columns, fld: str, read) -> dict:

@@ -31,6 +31,29 @@ def period_bars(df: pd.DataFrame, x: str, y: str, color: str | None, *, start: i
     return fig
 
 
+def plotly_text(text, limit: int | None = None) -> str:
+    """Text for a Plotly label or hover. Plotly reads a few tags (``<b>``, ``<br>``, ``<a href>``)
+    and entities (``&amp;``, ``&#60;``) in its texts but not ``&quot;``, so only ``& < >`` are
+    escaped (``html.escape`` would show quotes as ``&quot;``), after the cut to ``limit``
+    characters, so that an entity is never split."""
+    text = str(text)
+    if limit and len(text) > limit:
+        text = text[:limit - 1] + "…"
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def period_groups(dated: pd.DataFrame) -> pd.DataFrame:
+    """One row per period (kind, name, start, end), however many commissions share it: ``units``
+    lists each commission once (a campaign one commission reports 4 times is 1 commission),
+    ``count`` is summed, and stays missing where no row gives one (campaigns have no count: "not
+    reported", never 0); ``source_lang`` is the first row's (the name's language)."""
+    aggs = {"units": ("unit_code", lambda codes: list(dict.fromkeys(codes))),
+            "count": ("count", lambda c: c.sum(min_count=1))}
+    if "source_lang" in dated.columns:
+        aggs["source_lang"] = ("source_lang", "first")
+    return dated.groupby(["kind", "name", "start_date", "end_date"], as_index=False, sort=False).agg(**aggs)
+
+
 def _integer_axis(fig, values: pd.Series, axis: str) -> None:
     top = pd.to_numeric(values, errors="coerce").max()
     upd = {"tickformat": "d", "rangemode": "tozero"}

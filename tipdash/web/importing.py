@@ -67,13 +67,13 @@ def revert_choices(hist: pd.DataFrame) -> dict[int, str]:
     return dict(sorted(out.items(), reverse=True))
 
 
+@web_auth.privileged("revert")
 def do_revert(target: int) -> None:
-    """Callback of the Revert button: store.revert (audited in the database) as the signed-in admin."""
+    """Callback of the Revert button: store.revert (audited in the database) as the signed-in admin,
+    only while the session still holds "revert" (checked again here: callbacks run before app.py)."""
     ss = st.session_state
     ss["revert_confirm"] = False
     ss["revert_id"] = None
-    if not web_auth.allowed("revert"):
-        return
     try:
         message = store.revert(db_path(), int(target), user=web_auth.user())
     except KeyError:
