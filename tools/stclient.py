@@ -77,8 +77,12 @@ class Run:
 class Session:
     """One browser tab: one websocket, one Streamlit session."""
 
-    def __init__(self, base_url: str, *, timeout: float = 60.0, light: bool = False):
+    def __init__(self, base_url: str, *, timeout: float = 60.0, light: bool = False,
+                 cookies: dict[str, str] | None = None, ssl_context=None):
+        """``cookies``: sent with every request besides the XSRF cookie (a proxy's sticky-session
+        cookie, say); ``ssl_context`` for an https URL (a test's self-signed certificate)."""
         self.base_url, self.timeout, self.light = base_url.rstrip("/"), timeout, light
+        self.cookies, self.ssl_context = dict(cookies or {}), ssl_context
         self.widgets: dict[str, str] = {}            # user key (and id) -> widget id
         self._states: dict[str, WidgetState] = {}     # widget id -> value sent on every rerun
         self._page, self._query = "", ""
@@ -87,12 +91,17 @@ class Session:
         u = urlparse(self.base_url)
         scheme = "wss" if u.scheme == "https" else "ws"
         self.ws = connect(f"{scheme}://{u.netloc}{u.path}/_stcore/stream", origin=self.base_url,
-                          subprotocols=["streamlit", token], additional_headers={"Cookie": f"{XSRF_COOKIE}={token}"},
+                          subprotocols=["streamlit", token], additional_headers={"Cookie": self._cookie_header()},
                           max_size=None, open_timeout=timeout, proxy=None, legacy=True,
-                          ping_interval=None if light else 20)
+                          ping_interval=None if light else 20, **({"ssl": ssl_context} if scheme == "wss" else {}))
+
+    def _cookie_header(self) -> str:
+        return "; ".join(f"{k}={v}" for k, v in {**self.cookies, XSRF_COOKIE: self._token}.items())
 
     def _xsrf_token(self) -> str:
-        with urllib.request.urlopen(f"{self.base_url}/_stcore/health", timeout=self.timeout) as r:
+        head = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        req = urllib.request.Request(f"{self.base_url}/_stcore/health", headers=head)
+        with urllib.request.urlopen(req, timeout=self.timeout, context=self.ssl_context) as r:
             cookie = SimpleCookie()
             for header in r.headers.get_all("Set-Cookie") or []:
                 cookie.load(header)
@@ -137,28 +146,38 @@ class Session:
 
     def upload(self, key: str, name: str, data: bytes, mime: str = "application/octet-stream") -> Run:
         """Put ``data`` into the file uploader ``key`` (user key or id, drawn by an earlier run) as
-        a browser does: ask the session for an upload URL, PUT the file there (multipart, XSRF
-        token in a header and the cookie), then rerun with the uploader's new state."""
-        msg = BackMsg()
-        req = msg.file_urls_request
-        req.request_id, req.session_id = uuid.uuid4().hex, self.session_id
-        req.file_names.append(name)
-        self.send(msg)
-        urls = self._file_urls(req.request_id)
-        boundary = uuid.uuid4().hex
-        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
-                f"Content-Type: {mime}\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
-        put = urllib.request.Request(f"{self.base_url}{urls.upload_url}", data=body, method="PUT", headers={
-            "Content-Type": f"multipart/form-data; boundary={boundary}", "X-Xsrftoken": self._token,
-            "Cookie": f"{XSRF_COOKIE}={self._token}", "Origin": self.base_url})
-        with urllib.request.urlopen(put, timeout=self.timeout) as r:
-            r.read()
+        a browser does: ask the session for an upload URL, PUT the file there, then rerun with the
+        uploader's new state."""
+        urls = self.upload_url(name)
+        self.put_file(urls, name, data, mime)
         wid = self.widgets.get(key, key)
         state = WidgetState(id=wid)
         state.file_uploader_state_value.uploaded_file_info.append(
             UploadedFileInfo(file_id=urls.file_id, name=name, size=len(data), file_urls=urls))
         self._states[wid] = state
         return self.rerun()
+
+    def upload_url(self, name: str):
+        """The ``FileURLs`` (file_id, upload_url, delete_url) the session gives for a new file."""
+        msg = BackMsg()
+        req = msg.file_urls_request
+        req.request_id, req.session_id = uuid.uuid4().hex, self.session_id
+        req.file_names.append(name)
+        self.send(msg)
+        return self._file_urls(req.request_id)
+
+    def put_file(self, urls, name: str, data: bytes, mime: str = "application/octet-stream") -> int:
+        """PUT one file to its upload URL (multipart, the XSRF token in a header and the cookie);
+        the HTTP status (an error status raises ``urllib.error.HTTPError``)."""
+        boundary = uuid.uuid4().hex
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+                f"Content-Type: {mime}\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+        put = urllib.request.Request(f"{self.base_url}{urls.upload_url}", data=body, method="PUT", headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}", "X-Xsrftoken": self._token,
+            "Cookie": self._cookie_header(), "Origin": self.base_url})
+        with urllib.request.urlopen(put, timeout=self.timeout, context=self.ssl_context) as r:
+            r.read()
+            return r.status
 
     def _file_urls(self, request_id: str):
         deadline = time.monotonic() + self.timeout
