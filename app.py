@@ -6,6 +6,7 @@ import streamlit as st
 
 from tipdash import auth, i18n, web
 from tipdash.web import auth as web_auth
+from tipdash.web import head as web_head
 
 st.set_page_config(layout="wide", page_title="tipdash", page_icon="🗺️")  # an emoji favicon is a data: URL; a :material: one is fetched from Google
 
@@ -24,6 +25,7 @@ pages = {
 }
 current = st.navigation(list(pages.values()))
 page_id = next((pid for pid, p in pages.items() if p.url_path == current.url_path), "map")
+web_head.set_head(current.title, lang)  # "Hartă — Comisii teritoriale TIP" and <html lang="ro">
 
 try:
     web.get_store()  # builds the 2022 database from data/seed once, if the file is missing

@@ -20,13 +20,15 @@ ind = f.indicator
 uy = web.data("unit_year", f.year)
 counts = uy["reporting_status"].value_counts()
 reported = int(len(uy) - counts.get("not_reported", 0))
-keys = ["sessions", "information_activities", "trainings", "members_trained", "victims", "ngo_partners",
-        "challenges"]
-cols = [c for _ in range(2) for c in st.columns(4)]
+# the headline figures: the challenges-and-needs list is not a statistic, so it is not one of them
+keys = ["sessions", "information_activities", "trainings", "members_trained", "victims", "ngo_partners"]
+cols = [*st.columns(4), *st.columns(3)]  # the second row's long labels get a third of the width each
 cols[0].metric(web.t("page.map.metric.reported"), web.t("page.common.n_of_m", n=reported, m=len(uy)))
 for col, key in zip(cols[1:], keys):
     row = web.national_row(f.year, key)
+    partial = bool(row.get("partial")) and not is_missing(row.get("total"))
     col.metric(i18n.indicator_label(key, lang), web.fmt_number(row.get("total"), bool(row.get("approximate"))),
+               delta=web.t("note.trainings.partial") if partial else None, delta_color="off", delta_arrow="off",
                help=i18n.indicator_definition(key, lang) or None)
 st.caption(web.t("page.map.national_caption"))
 
@@ -74,7 +76,7 @@ if st.session_state.get("_map_left_bank"):
     st.info(web.t("page.map.left_bank_info"))
 
 # --- unit profile -------------------------------------------------------------------------
-codes = sorted(web.commission_codes(), key=web.unit_name)
+codes = web.sort_units(web.commission_codes())
 st.selectbox(web.t("page.profile"), codes, index=None, key="profile_unit",
              format_func=lambda c: i18n.unit_name(c, lang),
              placeholder=web.t("page.map.profile_placeholder"))
@@ -86,16 +88,17 @@ if code:
 
 # --- table of the same data ---------------------------------------------------------------
 st.subheader(web.t("page.map.table_title", year=f.year))
-cols_shown = ["code", "reporting_status", *web.NUMERIC, "completeness", "file_name"]
+cols_shown = ["code", "reporting_status", "status_inferred", *web.NUMERIC, "completeness", "completeness_na",
+              "file_name"]
 if change:
     extra = [f"{ind}_prev", f"{ind}_change"]
     tbl = web.protected_units(frame, national_victims)
     cols_shown = cols_shown[:2] + [ind, *extra] + [c for c in cols_shown[2:] if c != ind]
 else:
     tbl = frame
-tbl = tbl[[c for c in cols_shown if c in tbl.columns]].copy()
-if "completeness" in tbl.columns:
-    tbl["completeness"] = tbl["completeness"].astype("Float64").round(2)
+tbl = web.sort_by_unit(tbl[[c for c in cols_shown if c in tbl.columns]])
+if not tbl["status_inferred"].fillna(False).astype(bool).any():
+    tbl = tbl.drop(columns=["status_inferred"])
 if f.units:
     tbl = tbl[tbl["code"].isin(f.units)]
 st.caption(web.t("page.common.na_note", mark=web.NA_MARK))

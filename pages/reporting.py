@@ -13,12 +13,16 @@ if f.year is None:
 
 flt = f.export_filters("year")
 uy = web.data("unit_year", f.year)
-status = uy[["code", "reporting_status", "sessions", "file_name"]].copy()
-not_rep = status[status["reporting_status"] == "not_reported"][["code"]]
+status = web.sort_by_unit(uy[["code", "reporting_status", "status_inferred", "sessions", "file_name"]])
+not_rep = status[status["reporting_status"] == "not_reported"][["code", "status_inferred"]]
+inferred = bool(not_rep["status_inferred"].fillna(False).astype(bool).any())
+if not inferred:
+    not_rep = not_rep[["code"]]
 no_sess = status[status["reporting_status"] == "reported_no_sessions"][["code", "sessions", "file_name"]]
 met = status[status["reporting_status"] == "met"]
 
-c1, c2, c3, c4 = st.columns(4)
+c1, c2 = st.columns(2)   # two per row: room for "did not provide relevant information" in every language
+c3, c4 = st.columns(2)
 c1.metric(web.t("page.reporting.units"), len(uy))
 c2.metric(web.t("page.reporting.metric_not_reported"), len(not_rep))
 c3.metric(web.t("page.reporting.metric_no_sessions"), len(no_sess))
@@ -31,6 +35,8 @@ for column, (units_df, title, view, key, when_empty) in zip(st.columns(2), lists
         st.subheader(web.t(f"page.reporting.{title}", n=len(units_df), year=f.year))
         if len(units_df):
             st.markdown(", ".join(web.unit_name(c) for c in units_df["code"]))
+            if view == "not_reported" and inferred:  # the source gives only their number
+                st.caption(web.t("page.reporting.inferred", total=len(uy), named=len(uy) - len(units_df)))
             web.table(units_df.reset_index(drop=True), view, year=f.year, filters=flt, key=key)
         else:
             st.success(web.t(f"page.reporting.{when_empty}"))
@@ -48,20 +54,19 @@ if len(long):
 else:
     st.caption(web.t("page.reporting.streaks_none", start=first, end=f.year))
 streaks = streaks[(streaks["years_not_reported"] > 0) | (streaks["years_without_meeting"] > 0)]
-streaks = streaks.sort_values(["years_not_reported", "years_without_meeting", "code"],
-                              ascending=[False, False, True])
+streaks = web.sort_by_unit(streaks).sort_values(["years_not_reported", "years_without_meeting"],
+                                                ascending=[False, False], kind="stable")
 web.table(streaks.reset_index(drop=True), "reporting_streaks", year=(first, f.year),
          filters={"years": f"{first}-{f.year}"}, key="rep_streaks")
 
 # --- completeness -----------------------------------------------------------------------------------
 st.subheader(web.t("page.reporting.completeness_title", year=f.year))
-st.caption(web.t("page.reporting.completeness_caption"))
 comp = web.data("completeness", f.year)
-if len(comp):
-    comp = comp.copy()
-    if "share" in comp.columns:
-        comp["share"] = comp["share"].astype("Float64").round(2)
-    web.table(comp, "completeness", year=f.year, filters=flt, key="rep_comp",
-             column_config={})
+applies = comp[comp["completeness_na"].isna()] if len(comp) else comp
+if len(applies):
+    st.caption(web.t("page.reporting.completeness_caption"))
+    web.table(web.sort_by_unit(comp, "unit_code"), "completeness", year=f.year, filters=flt, key="rep_comp")
+elif len(comp):  # every figure of the year transcribed from a national note: nothing to measure
+    st.info(web.t("page.reporting.completeness_na", year=f.year), icon=":material/info:")
 else:
     st.info(web.t("common.no_data_for_year", year=f.year))

@@ -5,6 +5,7 @@ import plotly.express as px
 import streamlit as st
 
 from tipdash import i18n, web
+from tipdash.i18n import content, formats
 
 web.require("view_public")  # the sign-in prompt instead of the page when public access is off
 
@@ -20,7 +21,7 @@ span = y0 if y0 == y1 else (y0, y1)
 flt = f.export_filters("years", "units")
 
 # --- dated activities -------------------------------------------------------------------------
-st.subheader(web.t("page.timeline.activities", period=web.t("page.common.period", start=y0, end=y1)))
+st.subheader(web.t("page.timeline.activities", period=formats.year_span(y0, y1, lang)))
 c1, c2 = st.columns(2)
 freq = c1.segmented_control(web.t("page.timeline.freq"), ["M", "W"], default="M", required=True, key="tl_freq",
                             format_func=lambda v: i18n.t(f"page.timeline.freq.{v}", lang))
@@ -82,6 +83,7 @@ dated = per.dropna(subset=["start_date", "end_date"]) if len(per) else per
 if len(dated):
     # one bar per period, however many commissions share it (20 years × 35 units would be thousands)
     g = web.period_groups(dated)
+    g = content.localise_texts(g, lang, web.translations(), columns=("name",))   # free text in the reader's language
     g["kind_label"] = [i18n.vocab_label("period_kind", k, lang) for k in g["kind"]]
     g["label"] = [web.plotly_text(n, limit=60) for n in g["name"]]   # plotly reads a little HTML in texts
     g["name"] = [web.plotly_text(n) for n in g["name"]]

@@ -31,7 +31,7 @@ st.caption(web.t("page.victims.privacy_rule", threshold=privacy.threshold(), lab
 # --- by unit ----------------------------------------------------------------------------------
 st.subheader(web.t("page.victims.by_unit"))
 uy = web.data("unit_year", f.year)
-by_unit = web.protected_units(uy, raw_total)[["code", "reporting_status", "victims"]]
+by_unit = web.sort_by_unit(web.protected_units(uy, raw_total)[["code", "reporting_status", "victims"]])
 if f.units:
     by_unit = by_unit[by_unit["code"].isin(f.units)]
 if by_unit["victims"].map(is_missing).all():

@@ -67,11 +67,14 @@ class Writer:
             [(sid, sheet, i + 2, *r) for i, r in enumerate(rows)])
 
     def summary(self, sid: int, row_no: int, sessions=None, information_activities=None, approx=False,
-                participants=None, trainings=None, members_trained=None, victims=None, ngo_partners=None):
+                participants=None, trainings=None, members_trained=None, victims=None, ngo_partners=None,
+                source="commission_report", status_inferred=False):
         self.con.execute(
-            "INSERT INTO summary VALUES (?, 'Summary', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO summary (submission_id, sheet, row_no, sessions, information_activities, "
+            "information_activities_approx, participants, trainings, members_trained, victims, ngo_partners, "
+            "source, status_inferred) VALUES (?, 'Summary', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [sid, row_no, sessions, information_activities, approx, participants, trainings,
-             members_trained, victims, ngo_partners])
+             members_trained, victims, ngo_partners, source, status_inferred])
 
 
 ACT = ("date", "end_date", "type", "target_group", "participants", "campaign", "description", "count",
@@ -89,7 +92,8 @@ def victim_row(sex, age, expl, status, count, legal=None, medical=None, psycholo
 
 
 def build_2022(db_path) -> Path:
-    """The 2022 seed: summary rows for the 35 commissions + the national-level report ('MD')."""
+    """The 2022 seed: summary rows for the 35 commissions, transcribed from the national note (the 7
+    non-reporting ones inferred) + the national-level report ('MD', English text, month periods)."""
     db_path = Path(db_path)
     with store.write(db_path) as con:
         w = Writer(con)
@@ -98,18 +102,21 @@ def build_2022(db_path) -> Path:
         for i, code in enumerate(codes):
             reported = code not in NOT_REPORTED_2022
             sid = w.submission(iid, code, 2022, "summary", reported)
-            w.summary(sid, i + 2, sessions=SESSIONS_2022.get(code) if reported else None)
+            w.summary(sid, i + 2, sessions=SESSIONS_2022.get(code) if reported else None, source="national_note",
+                      status_inferred=not reported)
         nid = w.import_("2022_national.xlsx", "report", dt.datetime(2023, 2, 1, 9, 5))
         sid = w.submission(nid, "MD", 2022, "report", True)
+        con.execute("UPDATE submissions SET source_lang = 'en' WHERE submission_id = ?", [sid])
         w.rows("topics", sid, ("topic",), [(f"topic {i + 1}",) for i in range(N_TOPICS_2022)])
-        w.rows("activities", sid, ACT, [(None, None, "information", "general_public", None, None,
+        w.rows("activities", sid, ACT, [(None, None, "information", None, None, None,
                                          "Activities for informing the general public", 500, True)])
         w.rows("campaigns", sid, ("name", "start_date", "end_date", "description"),
                [("Fighting TIP Week", D(2022, 10, 17), D(2022, 10, 23), "week against trafficking")])
-        w.rows("trainings", sid, TRN, [
+        w.rows("trainings", sid, TRN + ("start_date_precision", "end_date_precision"), [
             ("Identifying human trafficking cases (mixed migration flows)", D(2022, 7, 1), D(2022, 10, 31),
-             "State Chancellery; CI La Strada; War Child Holland", 125, 5),
-            ("National Referral Mechanism", D(2022, 10, 1), D(2022, 12, 31), "NSAA; MLSP; IOM", None, 4)])
+             "State Chancellery; CI La Strada; War Child Holland", 125, 5, "month", "month"),
+            ("National Referral Mechanism", D(2022, 10, 1), D(2022, 12, 31), "NSAA; MLSP; IOM", None, 4, "month",
+             "month")])
         w.rows("victims", sid, VIC, [victim_row("unknown", "unknown", "unknown", "unknown", 27,
                                                 provided=(True, True, True, True),
                                                 referred_to="competent institutions")])

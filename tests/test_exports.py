@@ -259,15 +259,15 @@ def unit_frame() -> pd.DataFrame:
 @pytest.mark.parametrize("lang,expected", [
     ("ro", {"headers": ["Cod", "Denumire", "Anul", "Raport transmis", "Situația raportării",
                         "Ședințe", "Victime sau presupuse victime"],
-            "name": "Republica Moldova", "status": ["A raportat, s-a întrunit", "Nu a raportat"],
+            "name": "Republica Moldova", "status": ["A raportat, s-a întrunit", "Nu a prezentat informații relevante"],
             "yes": "Da"}),
     ("en", {"headers": ["Code", "Name", "Year", "Reported", "Reporting status", "Sessions",
                         "Victims or presumed victims"],
-            "name": "Republic of Moldova", "status": ["Reported, met", "Did not report"], "yes": "Yes"}),
+            "name": "Republic of Moldova", "status": ["Reported, met", "Did not provide relevant information"], "yes": "Yes"}),
     ("ru", {"headers": ["Код", "Название", "Год", "Отчёт представлен", "Статус отчётности",
                         "Заседания", "Жертвы или предполагаемые жертвы"],
             "name": "Республика Молдова", "status": ["Представила отчёт, заседания проводились",
-                                                     "Не представила отчёт"], "yes": "Да"}),
+                                                     "Не представила соответствующую информацию"], "yes": "Да"}),
 ])
 def test_localise_three_languages(lang, expected):
     src = unit_frame()

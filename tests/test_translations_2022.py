@@ -37,15 +37,17 @@ UNTRANSLATED = {
         "Unit", "Year", "Submitted on", "Prepared by", "Reported", "Topic", "Date", "End date", "Type",
         "Target group", "Participants", "Campaign", "Description", "Count", "Approximate", "Start date",
         "Title", "Organisers", "Sex", "Age group", "Exploitation", "Status", "Referred to", "Legal", "Medical",
-        "Psychological", "Housing", "Organisation", "Kind", "Cooperation", "Challenge or need", "Category")},
-    **{code: VOCAB for code in ("yes", "information", "general public", "unknown", "NGO")},
+        "Psychological", "Housing", "Organisation", "Kind", "Cooperation", "Challenge or need", "Category",
+        "Language", "Conclusions", "Conclusion", "Context")},
+    **{code: VOCAB for code in ("yes", "information", "unknown", "NGO")},
+    "en": "the Language field's code (the seed's text is the English translation of the note)",
     "Republica Moldova": "the unit, resolved to the national level MD; the UI shows i18n.unit_name('MD')",
     "Informative note 2022, State Chancellery": "the NOTE constant, embedded in the two descriptions and "
                                                 "translated there",
     "tipdash seed: national-level facts of the 2022 informative note": "workbook file metadata, not shown",
     "tipdash": "workbook file metadata (creator), not shown",
 }
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")         # a date, or a month ("2022-07")
 CEDILLA = "şţŞŢ"
 LATIN = re.compile(r"[A-Za-zĂÂÎȘȚăâîșț]")
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")

@@ -194,7 +194,12 @@ def _output_commands(sub) -> None:
     t.add_argument("--out", required=True)
     t.set_defaults(func=_template)
 
-    e = _with_db(sub.add_parser("export", help="export indicators"))
+    e = _with_db(sub.add_parser(
+        "export", help="export indicators per commission",
+        description="One row per commission (35). Figures the source gives only for the whole country "
+                    "(for 2022: information activities, trainings, participants in trainings, victims or "
+                    "presumed victims, NGO partners) are NOT in it: they are at national level, in the note "
+                    "and on the Map page, never spread over the commissions."))
     e.add_argument("what", choices=["indicators"])
     e.add_argument("--year", type=int, required=True)
     e.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")

@@ -61,5 +61,36 @@ CREATE TABLE IF NOT EXISTS challenges (
     submission_id BIGINT NOT NULL, sheet VARCHAR, row_no INTEGER,
     text VARCHAR NOT NULL, category VARCHAR);
 
+-- Format A: the compiler's own conclusions and the context of the report (optional sheets
+-- Conclusions/Concluzii and Context), one row per item, in the file's order.
+CREATE TABLE IF NOT EXISTS conclusions (
+    submission_id BIGINT NOT NULL, sheet VARCHAR, row_no INTEGER, text VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS context (
+    submission_id BIGINT NOT NULL, sheet VARCHAR, row_no INTEGER, text VARCHAR NOT NULL);
+
+-- Free text in other languages: one row per (source text, language). origin:
+-- unofficial_translation | registered_name | as_in_source (data/translations/, loaded by init).
+CREATE TABLE IF NOT EXISTS translations (
+    source_lang VARCHAR NOT NULL, source_hash VARCHAR NOT NULL, source_text VARCHAR NOT NULL,
+    lang VARCHAR NOT NULL, text VARCHAR NOT NULL, origin VARCHAR NOT NULL, note VARCHAR,
+    file_name VARCHAR, PRIMARY KEY (source_lang, source_hash, lang));
+
 CREATE TABLE IF NOT EXISTS audit (
     "at" TIMESTAMP NOT NULL, who VARCHAR, action VARCHAR NOT NULL, detail VARCHAR, sha256 VARCHAR);
+
+-- Columns added after the first release (a write brings an older database up to date).
+-- Language of a submission's free text (format A field Language/Limba; ro when not given).
+ALTER TABLE submissions ADD COLUMN IF NOT EXISTS source_lang VARCHAR;
+-- Format B provenance: where the row's figures come from ('commission_report' | 'national_note':
+-- transcribed from a national summary such as the State Chancellery's informative note), and
+-- whether its reporting status is inferred rather than stated by that source.
+ALTER TABLE summary ADD COLUMN IF NOT EXISTS source VARCHAR;
+ALTER TABLE summary ADD COLUMN IF NOT EXISTS status_inferred BOOLEAN;
+-- Precision of a date: 'day' (NULL = day) or 'month' (stored as the first day of the month for a
+-- start, the last day for an end; shown as the month only).
+ALTER TABLE activities ADD COLUMN IF NOT EXISTS date_precision VARCHAR;
+ALTER TABLE activities ADD COLUMN IF NOT EXISTS end_date_precision VARCHAR;
+ALTER TABLE campaigns ADD COLUMN IF NOT EXISTS start_date_precision VARCHAR;
+ALTER TABLE campaigns ADD COLUMN IF NOT EXISTS end_date_precision VARCHAR;
+ALTER TABLE trainings ADD COLUMN IF NOT EXISTS start_date_precision VARCHAR;
+ALTER TABLE trainings ADD COLUMN IF NOT EXISTS end_date_precision VARCHAR;

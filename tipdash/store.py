@@ -25,7 +25,7 @@ DEFAULT_DB = ROOT / "data" / "tipdash.duckdb"
 SCHEMA = Path(__file__).with_name("schema.sql")
 
 FACT_TABLES = ("summary", "sessions", "topics", "activities", "campaigns", "trainings",
-               "victims", "partners", "challenges")
+               "victims", "partners", "challenges", "conclusions", "context")
 
 
 class StoreMissing(RuntimeError):

@@ -62,3 +62,12 @@ def drop_controls(text: str, keep: str = "\t\n\r") -> str:
     stored free text reaches terminals (the CLI, a ``cat``-ed note) and spreadsheets."""
     table = {k: v for k, v in _CONTROLS.items() if chr(k) not in keep} if keep else _CONTROLS
     return text.translate(table)
+
+
+def text_hash(value: Any) -> str:
+    """The key of a free text in the translations table: SHA-256 of its NFC form with white
+    space collapsed (so the text as imported and as shown find the same row)."""
+    import hashlib
+    import unicodedata
+
+    return hashlib.sha256(unicodedata.normalize("NFC", clean_text(value)).encode("utf-8")).hexdigest()

@@ -219,6 +219,8 @@ SHEETS: dict[str, tuple[str, ...]] = {
     "partners": ("Partners", "Parteneri"),
     "challenges": ("Challenges", "Provocări", "Provocari", "Challenges and needs",
                    "Provocări și necesități"),
+    "conclusions": ("Conclusions", "Concluzii", "Concluziile", "Выводы"),
+    "context": ("Context", "Context", "Contextul", "Контекст"),
     "summary": ("Summary", "Sinteza", "Sinteză"),
     "instructions": ("Instructions", "Instrucțiuni", "Instructiuni", "Instrucțiuni / Instructions",
                      "Instructions / Instrucțiuni", "Readme", "Citește"),
@@ -287,6 +289,12 @@ HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
                  "Necesitate", "Challenges and needs"),
         "category": ("Category", "Categorie", "Categoria"),
     },
+    "conclusions": {  # the compiler's own conclusions, one per row, in order
+        "text": ("Conclusion", "Concluzie", "Conclusions", "Concluzii", "Text"),
+    },
+    "context": {      # the report's context (its purpose, the plans it reports on), one sentence per row
+        "text": ("Context", "Context", "Text"),
+    },
 }
 
 # columns that may be absent (everything else in HEADERS is required when the sheet is present)
@@ -303,6 +311,7 @@ COMMISSION_FIELDS: dict[str, tuple[str, ...]] = {
                      "Data"),
     "prepared_by": ("Prepared by", "Întocmit de", "Intocmit de", "Author", "Autor", "Executor"),
     "reported": ("Reported", "A raportat", "Has reported"),
+    "language": ("Language", "Limba", "Limbă", "Language of the texts", "Limba textelor", "Язык"),
 }
 
 SUMMARY_HEADERS: dict[str, tuple[str, ...]] = {
@@ -316,7 +325,11 @@ SUMMARY_HEADERS: dict[str, tuple[str, ...]] = {
     "members_trained": ("members_trained", "membri_instruiti", "membri instruiți"),
     "victims": ("victims", "victime"),
     "ngo_partners": ("ngo_partners", "parteneri_ong", "parteneri ONG"),
+    "source": ("source", "sursa", "sursă", "provenance", "proveniența"),
+    "status_inferred": ("status_inferred", "situatie_dedusa", "situație dedusă", "inferred", "dedus"),
 }
+#: summary columns that may be absent
+OPTIONAL_SUMMARY_HEADERS = frozenset({"source", "status_inferred"})
 
 _SHEET_INDEX = _build_index(SHEETS, "sheets")
 _HEADER_INDEX = {sheet: _build_index(fields, sheet) for sheet, fields in HEADERS.items()}

@@ -2,7 +2,11 @@
 
 The transcription below is the single source for that workbook; it states exactly what the note
 says and nothing more (data/sources/informative_note_2022_en.md). Counts the note does not give
-stay blank. Run: .venv/bin/python data/seed/build_2022_national.py
+stay blank; periods the note gives in months are written as months ("2022-07"), never as days;
+the activities' target group is blank (the note gives none: "most" were for students, young
+people and teachers, which stays in the description). The text is the English translation of the
+note (Language: en); its Romanian and Russian versions are in data/translations/.
+Run: .venv/bin/python data/seed/build_2022_national.py
 """
 from pathlib import Path
 
@@ -17,6 +21,7 @@ COMMISSION = [
     ("Submitted on", None),
     ("Prepared by", "State Chancellery, Directorate of human rights and cooperation with civil society"),
     ("Reported", "yes"),
+    ("Language", "en"),
 ]
 
 TOPICS = [  # section I, "Topics of discussions"
@@ -34,7 +39,7 @@ TOPICS = [  # section I, "Topics of discussions"
 ACTIVITIES_HEADER = ["Date", "End date", "Type", "Target group", "Participants", "Campaign",
                      "Description", "Count", "Approximate"]
 ACTIVITIES = [  # section II: "Around 500 activities for informing the general public were carried out"
-    [None, None, "information", "general public", None, None,
+    [None, None, "information", None, None, None,
      "Activities for informing the general public; most were organised for students, young people "
      "and teachers, most during the Fighting TIP Week (" + NOTE + ")", 500, "yes"],
 ]
@@ -45,12 +50,12 @@ CAMPAIGNS = [
 ]
 
 TRAININGS_HEADER = ["Title", "Start date", "End date", "Organisers", "Participants", "Count"]
-TRAININGS = [  # month precision in the note: July-October, October-December
+TRAININGS = [  # the note gives months only ("Between July and October 2022", "During October-December")
     ["Identifying human trafficking cases in the context of mixed migration flows. Risks and "
      "vulnerabilities of refugees and displaced persons in the context of the war in Ukraine",
-     "2022-07-01", "2022-10-31", "State Chancellery; CI \"La Strada\"; War Child Holland", 125, 5],
+     "2022-07", "2022-10", "State Chancellery; CI \"La Strada\"; War Child Holland", 125, 5],
     ["How to implement the National Referral Mechanism for the protection and assistance of crime victims",
-     "2022-10-01", "2022-12-31",
+     "2022-10", "2022-12",
      "National Social Assistance Agency; Ministry of Labor and Social Protection; with the support of "
      "the International Organization for Migration, Mission in Moldova", None, 4],
 ]
@@ -113,8 +118,7 @@ CHALLENGES = [  # section IV, in the note's order; the note gives no categories
 ]
 
 # Section V, the State Chancellery's own conclusions, in the note's order (list items as above:
-# without the bullet and the closing ";" or "."). Not written to the workbook yet: format A has
-# no Conclusions sheet so far.
+# without the bullet and the closing ";" or "."): sheet Conclusions.
 CONCLUSIONS = [
     "A comprehensive analysis of the situation at the local level and the activity of the territorial "
     "Commissions is complicated to achieve, given the fact that not all Commissions present the requested "
@@ -131,9 +135,9 @@ CONCLUSIONS = [
     "relevant actors, a fact that generates difficulties in conducting the required work",
 ]
 
-# The introduction's context: why the note was written and on what basis (whole sentences, verbatim).
-# Its third sentence ("7 TAUs did not provide relevant information.") is a figure, already in the data
-# (the 7 rows reported=no of 2022_summary.csv). Not written to the workbook yet (no Context sheet).
+# The introduction's context: why the note was written and on what basis (whole sentences, verbatim):
+# sheet Context. Its third sentence ("7 TAUs did not provide relevant information.") is a figure,
+# already in the data (the 7 rows reported=no of 2022_summary.csv).
 CONTEXT = [
     "This informative note was developed in order to evaluate the degree of implementation by the local "
     "public authorities (LPA) of policies in the field of preventing and combating human trafficking (TIP) "
@@ -161,6 +165,8 @@ def build(out: Path = OUT) -> Path:
         ("Partners", ["Organisation", "Kind", "Cooperation"],
          [[p, "NGO", "Assistance and reintegration services (listed as NGOs in the note)"] for p in PARTNERS]),
         ("Challenges", ["Challenge or need", "Category"], [[c, None] for c in CHALLENGES]),
+        ("Conclusions", ["Conclusion"], [[c] for c in CONCLUSIONS]),
+        ("Context", ["Context"], [[c] for c in CONTEXT]),
     ]
     for title, header, rows in sheets:
         sheet = wb.create_sheet(title)

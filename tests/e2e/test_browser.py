@@ -88,7 +88,7 @@ def test_map_draws_every_unit(page):
     assert sorted(drawn) == geo.drawn_codes() and len(drawn) == 36
     assert page.evaluate(RENDERED_FILLS) >= 36          # maplibre really drew the polygons
     legend = page.locator(".js-plotly-plot g.legend").text_content()
-    for label in ("Did not report", "0 (reported zero)", "No commission (Left Bank of the Dniester)"):
+    for label in ("Did not provide relevant information", "0 (reported zero)", "No commission (Left Bank of the Dniester)"):
         assert label in legend
 
 
@@ -117,13 +117,13 @@ def test_click_on_a_district_opens_its_profile(page):
 def test_changing_the_year_changes_the_map(page):
     open_page(page, "map", "en")
     before = {t["name"]: t["locations"] for t in page.evaluate(FIGURE)}
-    assert len(before["Did not report"]) == 7
+    assert len(before["Did not provide relevant information"]) == 7
     page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
     page.get_by_role("option", name="2021", exact=True).click()
     wait_idle(page)
     page.wait_for_function(MAP_READY, timeout=30_000)
     after = {t["name"]: t["locations"] for t in page.evaluate(FIGURE)}
-    assert len(after["Did not report"]) == 34 and after != before
+    assert len(after["Did not provide relevant information"]) == 34 and after != before
     assert "year=2021" in page.url
 
 

@@ -32,16 +32,16 @@ def rows(df: pd.DataFrame, cols: list[str]) -> list[tuple]:
 
 # =============================================================================== 2022 seed
 
-# indicator, districts_sum, districts_reporting, national_level, total, approximate
+# indicator, districts_sum, districts_reporting, national_level, total, approximate, partial
 NATIONAL_2022 = [
-    ("sessions", 29, 28, None, 29, False),     # the note's table: 4x1 + 7x2 + 1x3 + 2x4 = 29
-    ("information_activities", None, 0, 500, 500, True),
-    ("participants", None, 0, None, None, False),
-    ("trainings", None, 0, 9, 9, False),
-    ("members_trained", None, 0, 125, 125, False),
-    ("victims", None, 0, 27, 27, False),
-    ("ngo_partners", None, 0, 8, 8, False),
-    ("challenges", None, 0, 18, 18, False),
+    ("sessions", 29, 28, None, 29, False, False),     # the note's table: 4x1 + 7x2 + 1x3 + 2x4 = 29
+    ("information_activities", None, 0, 500, 500, True, False),
+    ("participants", None, 0, None, None, False, False),
+    ("trainings", None, 0, 9, 9, False, False),
+    ("members_trained", None, 0, 125, 125, False, True),   # 125 for the 5 Jul-Oct workshops only
+    ("victims", None, 0, 27, 27, False, False),
+    ("ngo_partners", None, 0, 8, 8, False, False),
+    ("challenges", None, 0, 18, 18, False, False),
 ]
 
 
@@ -68,7 +68,7 @@ def test_2022_sessions_per_commission_as_in_the_note(s2022):
 def test_2022_national_table(s2022):
     nat = ind.national(s2022, 2022)
     assert list(nat.columns) == ["indicator", "districts_sum", "districts_reporting", "national_level", "total",
-                                 "approximate"]
+                                 "approximate", "partial"]
     assert rows(nat, list(nat.columns)) == NATIONAL_2022
 
 
@@ -84,26 +84,37 @@ def test_2022_national_facts_stay_national(s2022):
 def test_2022_unit_year_columns_and_types(s2022):
     uy = ind.unit_year(s2022, 2022)
     assert list(uy.columns) == [
-        "code", "year", "reported", "reporting_status", "sessions", "information_activities",
-        "information_activities_approx", "participants", "trainings", "members_trained", "victims",
-        "ngo_partners", "challenges", "completeness", "submission_id", "file_name"]
+        "code", "year", "reported", "reporting_status", "status_inferred", "sessions", "information_activities",
+        "information_activities_approx", "participants", "trainings", "members_trained", "members_trained_partial",
+        "victims", "ngo_partners", "challenges", "completeness", "completeness_na", "submission_id", "file_name"]
     assert str(uy["sessions"].dtype) == "Int64" and uy["completeness"].dtype == float
     assert set(uy["file_name"]) == {"2022_summary.csv"} and (uy["year"] == 2022).all()
 
 
-def test_2022_completeness(s2022):
+def test_2022_completeness_is_not_applicable(s2022):
+    """The 2022 figures per commission are transcribed from the national note (which gives only
+    sessions): completeness would measure the transcription, so it is not computed (C2)."""
     comp = ind.completeness(s2022, 2022)
     assert len(comp) == 36                                      # 35 summary rows + the national report
     summary = comp[comp["format"] == "summary"]
     assert (summary["expected"] == 7).all()                     # format B has no challenges column
-    rep = summary[summary["reported"] == True]  # noqa: E712
-    assert len(rep) == 28 and (rep["given"] == 1).all() and rep["share"].tolist() == pytest.approx([1 / 7] * 28)
-    no = summary[summary["reported"] == False]  # noqa: E712
-    assert sorted(no["unit_code"]) == sorted(fx.NOT_REPORTED_2022) and (no["share"] == 0).all()
+    assert summary["share"].isna().all() and (summary["completeness_na"] == "national_summary").all()
     md = comp[comp["unit_code"] == "MD"].iloc[0]
-    assert (md["format"], md["given"], md["expected"], md["share"]) == ("report", 6, 8, 0.75)
+    assert (md["format"], md["given"], md["expected"]) == ("report", 6, 8)
+    assert pd.isna(md["share"]) and md["completeness_na"] == "national_level"
     uy = ind.unit_year(s2022, 2022).set_index("code")
-    assert uy.at["MD-AN", "completeness"] == 0.0 and uy.at["MD-CU", "completeness"] == pytest.approx(1 / 7)
+    assert uy["completeness"].isna().all() and (uy["completeness_na"] == "national_summary").all()
+
+
+def test_2022_inferred_status_and_partial_participants(s2022):
+    uy = ind.unit_year(s2022, 2022)
+    inferred = set(uy.loc[uy["status_inferred"] == True, "code"])  # noqa: E712
+    assert inferred == set(fx.NOT_REPORTED_2022)
+    assert not uy["members_trained_partial"].any()              # no commission gives trainings
+    per = ind.periods(s2022, 2022, 2022)
+    assert per.loc[per["kind"] == "training", ["start_date_precision", "end_date_precision"]].values.tolist() == [
+        ["month", "month"], ["month", "month"]]
+    assert set(per["source_lang"]) == {"en"}
 
 
 def test_2022_details(s2022):
@@ -230,13 +241,15 @@ def test_multi_completeness(multi):
     assert rows(c, ["unit_code", "format", "given", "expected", "share", "reported"]) == [
         ("MD-CA", "report", 0, 8, 0.0, False), ("MD-UN", "report", 2, 8, 0.25, True)]
     c22 = ind.completeness(multi, 2022)
-    assert rows(c22, ["unit_code", "given", "share"]) == [("MD", 2, 0.25), ("MD-CA", 5, 0.625), ("MD-UN", 7, 0.875)]
+    assert rows(c22, ["unit_code", "given", "share", "completeness_na"]) == [
+        ("MD", 2, None, "national_level"), ("MD-CA", 5, 0.625, None), ("MD-UN", 7, 0.875, None)]
 
 
 def test_multi_activities(multi):
     a = ind.activities(multi, 2022, 2022)
     assert list(a.columns) == ["unit_code", "year", "date", "end_date", "type", "target_group", "participants",
-                               "campaign", "description", "count", "approximate"]
+                               "campaign", "description", "count", "approximate", "date_precision",
+                               "end_date_precision", "source_lang"]
     assert len(a) == 6 and a["count"].sum() == 115
     assert len(ind.activities(multi, 2021, 2023, units=["MD-UN"])) == 2
     assert len(ind.activities(multi, 2021, 2022, units="MD-CA")) == 6

@@ -126,9 +126,9 @@ def test_map_2022_table_has_35_rows_7_not_reported(db):
     table = frames(at)[0]
     assert len(table) == 35
     status = table["Reporting status"]
-    assert (status == "Did not report").sum() == 7
+    assert (status == "Did not provide relevant information").sum() == 7   # the note's words
     assert (status == "Reported, no sessions").sum() == 14
-    assert set(table.loc[status == "Did not report", "Code"]) == NOT_REPORTED_2022
+    assert set(table.loc[status == "Did not provide relevant information", "Code"]) == NOT_REPORTED_2022
     sessions = dict(zip(table["Code"], table["Sessions"]))
     assert sessions["MD-CM"] == "4" and sessions["MD-DR"] == "3" and sessions["MD-CA"] == "0"
     assert sessions["MD-AN"] == "—"                        # not reported: "—" on screen (blank in CSV), not 0
@@ -148,13 +148,13 @@ def test_map_figure_has_distinct_status_traces(db):
     assert fig["layout"]["map"]["style"] == "white-bg"
     drawn = [loc for tr in fig["data"] for loc in tr["locations"]]
     assert len(drawn) == len(set(drawn)) == 36
-    assert set(names["Did not report"]["locations"]) == NOT_REPORTED_2022
+    assert set(names["Did not provide relevant information"]["locations"]) == NOT_REPORTED_2022
     assert set(names["0 (reported zero)"]["locations"]) == NO_SESSIONS_2022
     assert names["No commission (Left Bank of the Dniester)"]["locations"] == ["MD-SN"]
     assert {"1", "2", "3", "4"} <= set(names)              # one class per value, 1..4 sessions
     colours = {n: tr["colorscale"][0][1] for n, tr in names.items()}
     assert len(set(colours.values())) == len(colours) or colours["0 (reported zero)"] == "#ffffff"
-    assert colours["Did not report"] != colours["1"] != colours["0 (reported zero)"]
+    assert colours["Did not provide relevant information"] != colours["1"] != colours["0 (reported zero)"]
 
 
 def test_changing_year_indicator_units_changes_what_is_shown(db):
@@ -163,7 +163,7 @@ def test_changing_year_indicator_units_changes_what_is_shown(db):
     at.selectbox(key="year").set_value(2021).run()
     assert not at.exception
     after = frames(at)[0]
-    assert (after["Reporting status"] == "Did not report").sum() == 34
+    assert (after["Reporting status"] == "Did not provide relevant information").sum() == 34
     assert not before.equals(after)
 
     at.selectbox(key="indicator").set_value("trainings").run()
@@ -173,7 +173,7 @@ def test_changing_year_indicator_units_changes_what_is_shown(db):
 
     at.multiselect(key="units").set_value(["MD-CA", "MD-CU"]).run()
     assert not at.exception
-    assert list(frames(at)[0]["Code"]) == ["MD-CA", "MD-CU"]
+    assert list(frames(at)[0]["Code"]) == ["MD-CA", "MD-CU"]          # Cahul, Chișinău: by name
     assert at.query_params.get("units") in ("MD-CA,MD-CU", ["MD-CA,MD-CU"])
 
 
@@ -213,7 +213,7 @@ def test_invalid_query_params_fall_back_with_a_notice(db):
 def test_reporting_lists_the_7_and_the_14(db):
     at = run("reporting", "en")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Did not report"] == "7"
+    assert metrics["Did not provide relevant information"] == "7"
     assert metrics["Reported, no session"] == "14"
     tables = frames(at)
     assert set(tables[0]["Code"]) == NOT_REPORTED_2022
@@ -221,7 +221,7 @@ def test_reporting_lists_the_7_and_the_14(db):
     shown = texts(at)
     for name in ("Anenii Noi", "Briceni", "Gagauzia", "Hîncești", "Ialoveni", "Nisporeni", "Ocnița"):
         assert name in shown
-    assert "Did not report for 2022 (7)" in shown and "held no session in 2022 (14)" in shown
+    assert "Did not provide relevant information for 2022 (7)" in shown and "held no session in 2022 (14)" in shown
 
 
 def test_victims_shows_27_breakdown_not_reported_and_no_small_counts(db):

@@ -1,4 +1,5 @@
-"""Frames for people reading one language: unit names, vocabulary labels, Yes/No, headers."""
+"""Frames for people reading one language: unit names, vocabulary labels, Yes/No, headers, dates
+known only to the month, completeness as a percentage (or why it does not apply)."""
 from __future__ import annotations
 
 from typing import Iterable, Mapping
@@ -6,7 +7,14 @@ from typing import Iterable, Mapping
 import pandas as pd
 
 from tipdash import i18n
+from tipdash.i18n.formats import iso_month
 from tipdash.values import is_bool, is_missing
+
+#: date column -> the column giving its precision ('day' | 'month')
+PRECISION_COLUMNS = {"date": "date_precision", "end_date": "end_date_precision",
+                     "start_date": "start_date_precision"}
+#: share columns (0..1) shown as whole percentages, and the column giving why one is not applicable
+PERCENT_COLUMNS = {"completeness": "completeness_na", "share": "completeness_na"}
 
 #: Columns :func:`localise` maps to vocabulary labels, by default: column -> vocabulary.
 VOCAB_COLUMNS: dict[str, str] = {
@@ -65,8 +73,12 @@ def localise(df: pd.DataFrame, lang: str | None = i18n.DEFAULT_LANG,
       ``df``).  Unknown codes are left as they are, NA stays NA.
     * ``indicator`` column (of ``indicators.national``) -> indicator labels.
     * boolean columns -> Yes / No (NA stays blank) when ``booleans``.
+    * a date whose ``<date>_precision`` is ``month`` -> "2022-07" (never a day the source did not
+      give); the precision columns are dropped.
+    * ``completeness`` / ``share`` (0..1) -> a whole percentage (header "… (%)"); where
+      ``completeness_na`` gives a reason, the localised "not applicable (…)"; that column is dropped.
     * headers -> :func:`tipdash.i18n.column_label` (duplicates get `` (column)`` appended).
-    Numbers, dates and privacy labels ("<5") are not touched."""
+    Other numbers, full dates and privacy labels ("<5") are not touched."""
     lang = i18n.normalise_lang(lang)
     out = df.copy()
     if vocab_columns is None:
@@ -76,6 +88,7 @@ def localise(df: pd.DataFrame, lang: str | None = i18n.DEFAULT_LANG,
     else:
         vmap = {c: c for c in vocab_columns if c in out.columns}
 
+    out = _months(_percentages(out, lang))
     if unit_names:
         out = _with_unit_names(out, lang)
     for col, vocab in vmap.items():
@@ -90,6 +103,38 @@ def localise(df: pd.DataFrame, lang: str | None = i18n.DEFAULT_LANG,
         _yes_no(out, vmap, lang)
     out.columns = _headers(out.columns, lang)
     return out
+
+
+def _months(out: pd.DataFrame) -> pd.DataFrame:
+    """Dates known only to the month as "2022-07"; the precision columns dropped."""
+    drop = []
+    for col, prec in PRECISION_COLUMNS.items():
+        if prec not in out.columns:
+            continue
+        drop.append(prec)
+        if col in out.columns:
+            month = (out[prec] == "month").fillna(False).astype(bool)
+            if month.any():
+                out[col] = pd.Series([iso_month(v) if m and not is_missing(v) else v
+                                      for v, m in zip(out[col].tolist(), month.tolist())], index=out.index,
+                                     dtype=object)
+    return out.drop(columns=drop)
+
+
+def _percentages(out: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Shares as whole percentages; "not applicable (reason)" where a reason is given."""
+    for col, why in PERCENT_COLUMNS.items():
+        if col not in out.columns or pd.api.types.is_object_dtype(out[col].dtype):
+            continue
+        if col == "share" and why not in out.columns:   # only the completeness frame's share
+            continue
+        reasons = out[why].tolist() if why in out.columns else [None] * len(out)
+        out[col] = pd.Series(
+            [i18n.t(f"vocab.completeness_na.{r}", lang) if not is_missing(r) else
+             (v if is_missing(v) else int(round(100 * float(v)))) for v, r in zip(out[col].tolist(), reasons)],
+            index=out.index, dtype=object)
+        out = out.rename(columns={col: f"{col}_pct"})
+    return out.drop(columns=[c for c in set(PERCENT_COLUMNS.values()) if c in out.columns])
 
 
 def _with_unit_names(out: pd.DataFrame, lang: str) -> pd.DataFrame:

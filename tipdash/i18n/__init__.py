@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from tipdash.i18n import cldr
 from tipdash.values import is_missing
 
 LANGS: tuple[str, ...] = ("ro", "en", "ru")
@@ -140,13 +141,23 @@ def _lookup(key: str, lang: str) -> str | None:
 def t(key: str, lang: str | None = DEFAULT_LANG, **fmt) -> str:
     """The text of ``key`` in ``lang``, formatted with ``str.format(**fmt)``.
 
+    Plural blocks (``{n, plural, one {# ședință} few {# ședințe} other {# de ședințe}}``, see
+    :mod:`tipdash.i18n.cldr`) take the CLDR form of the count passed as that field (an int);
+    that count is formatted with the language's separators wherever it appears.
+
     Never raises: unknown lang -> DEFAULT_LANG; missing key -> English -> the key itself;
     a formatting problem returns the unformatted template."""
     text = _lookup(key, lang)
     if text is None:
         text = key
     if fmt:
+        lang = normalise_lang(lang)
         try:
+            if "plural" in text and cldr.has_plural(text):
+                counts = set(cldr.plural_variables(text))
+                text = cldr.select_plurals(text, fmt, lang)
+                fmt = {k: cldr.number(v, lang) if k in counts and isinstance(v, int) else v
+                       for k, v in fmt.items()}
             return text.format(**fmt)
         except (KeyError, IndexError, ValueError, AttributeError, TypeError):
             return text
@@ -262,11 +273,24 @@ def dump_catalogue(path: os.PathLike | str, data: Mapping[str, str]) -> None:
 
 
 def placeholders(text: str) -> set[str]:
-    """Names of the ``{x}`` fields of a format string (``{{`` escapes ignored)."""
+    """Names of the ``{x}`` fields of a format string (``{{`` escapes ignored); a plural block
+    counts as its variable plus the fields of its branches."""
     import string
     out: set[str] = set()
     try:
-        for _lit, field, _spec, _conv in string.Formatter().parse(text):
+        rest = []
+        i = 0
+        for m in cldr._PLURAL.finditer(text):
+            if m.start() < i:
+                continue
+            branches, end = cldr.parse_plural(text, m.end())
+            out.add(m.group(1))
+            for body in branches.values():
+                out |= placeholders(body)
+            rest.append(text[i:m.start()])
+            i = end
+        rest.append(text[i:])
+        for _lit, field, _spec, _conv in string.Formatter().parse("".join(rest)):
             if field is not None:
                 out.add(field)
     except ValueError:

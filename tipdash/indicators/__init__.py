@@ -5,7 +5,8 @@ modules: ``sql`` (the shared SQL and helpers), ``yearly`` (per unit and year, na
 completeness, streaks), ``detail`` (activity, topic, partner, challenge rows), ``time`` (dated
 series), ``victim_counts`` (victims, assistance), ``profile`` (one unit's year).
 """
-from tipdash.indicators.detail import activities, challenges, last_import, partners, topics
+from tipdash.indicators.detail import (activities, challenges, conclusions, context, last_import, partners,
+                                      topics, translations)
 from tipdash.indicators.profile import unit_profile
 from tipdash.indicators.sql import NUMERIC, VICTIMS_ATTR, VICTIMS_PREV_ATTR
 from tipdash.indicators.time import (activities_timeline, periods, sessions_per_quarter, sessions_per_year,
@@ -19,4 +20,5 @@ __all__ = [
     "completeness", "reporting_streaks", "activities", "activities_timeline", "undated_activities",
     "sessions_per_quarter", "sessions_per_year", "periods", "victim_cells", "victims", "assistance",
     "victim_breakdown_reported", "unit_profile", "topics", "partners", "challenges", "last_import",
+    "conclusions", "context", "translations",
 ]

@@ -27,7 +27,8 @@ _INFO = ", ".join(f"'{t}'" for t in INFO_TYPES)
 # Current submissions of a year range, with their file.
 CUR = """
 cur AS (
-    SELECT s.submission_id, s.unit_code, s.year, s.format, s.reported, i.file_name
+    SELECT s.submission_id, s.unit_code, s.year, s.format, s.reported, i.file_name,
+           coalesce(s.source_lang, 'ro') AS source_lang, s.prepared_by
     FROM submissions s JOIN imports i ON i.import_id = s.import_id
     WHERE s.status = 'current' AND s.year BETWEEN $y0 AND $y1),
 present AS (
@@ -71,7 +72,8 @@ act AS (SELECT submission_id, count(*) AS n,
                bool_or(approximate) FILTER (WHERE type IN ({_INFO})) AS info_approx,
                sum(participants) AS participants
         FROM activities GROUP BY submission_id),
-trn AS (SELECT submission_id, count(*) AS n, sum(count) AS trainings, sum(participants) AS members
+trn AS (SELECT submission_id, count(*) AS n, sum(count) AS trainings, sum(participants) AS members,
+               bool_or(participants IS NULL) AND bool_or(participants IS NOT NULL) AS members_partial
         FROM trainings GROUP BY submission_id),
 vic AS (SELECT submission_id, count(*) AS n, sum(count) AS victims FROM victims GROUP BY submission_id),
 par AS (SELECT submission_id, count(*) AS n, count(*) FILTER (WHERE kind = 'ngo') AS ngo
@@ -79,7 +81,10 @@ par AS (SELECT submission_id, count(*) AS n, count(*) FILTER (WHERE kind = 'ngo'
 cha AS (SELECT submission_id, count(*) AS n FROM challenges GROUP BY submission_id),
 fig AS (
     SELECT cur.submission_id, cur.unit_code, cur.year, cur.format, cur.reported, cur.file_name,
-{_FIGURE_COLUMNS}
+{_FIGURE_COLUMNS},
+        coalesce(trn.members_partial, false) AS members_trained_partial,
+        coalesce(sm.source, CASE WHEN cur.format = 'summary' THEN 'commission_report' END) AS summary_source,
+        coalesce(sm.status_inferred, false) AS status_inferred
     FROM cur
     LEFT JOIN summary sm ON sm.submission_id = cur.submission_id
     LEFT JOIN present p ON p.submission_id = cur.submission_id
@@ -90,7 +95,8 @@ fig AS (
     LEFT JOIN par ON par.submission_id = cur.submission_id
     LEFT JOIN cha ON cha.submission_id = cur.submission_id)"""
 
-FIG_COLS = ", ".join(f"f.{c}" for c in NUMERIC) + ", f.information_activities_approx"
+FIG_COLS = ", ".join(f"f.{c}" for c in NUMERIC) + (", f.information_activities_approx, f.members_trained_partial, "
+                                                   "f.summary_source, f.status_inferred")
 
 
 def units_list(units) -> list[str] | None:
@@ -118,8 +124,9 @@ def typed(df: pd.DataFrame) -> pd.DataFrame:
     for c in NUMERIC + ["submission_id", "year"]:
         if c in df.columns:
             df[c] = pd.to_numeric(df[c]).astype("Int64")
-    if "information_activities_approx" in df.columns:
-        df["information_activities_approx"] = df["information_activities_approx"].fillna(False).astype(bool)
+    for flag in ("information_activities_approx", "members_trained_partial"):
+        if flag in df.columns:
+            df[flag] = df[flag].fillna(False).astype(bool)
     if "reported" in df.columns:
         df["reported"] = df["reported"].astype("boolean")
     return df

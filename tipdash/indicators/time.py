@@ -82,16 +82,20 @@ def sessions_per_year(store: Store, year_from: int, year_to: int, units=None) ->
 
 def periods(store: Store, year_from: int, year_to: int) -> pd.DataFrame:
     """Trainings and campaigns as periods: kind ('training'|'campaign'), name, start_date,
-    end_date, unit_code, count, participants, organisers, year."""
+    end_date, unit_code, count, participants, organisers, year, start_date_precision and
+    end_date_precision ('day' | 'month': a period the source gives in months), source_lang."""
     df = store.query(
         f"""WITH {CUR}
         SELECT * FROM (
             SELECT 'training' AS kind, x.title AS name, x.start_date, x.end_date, cur.unit_code,
-                   x.count, x.participants, x.organisers, cur.year, x.row_no
+                   x.count, x.participants, x.organisers, cur.year, x.row_no,
+                   coalesce(x.start_date_precision, 'day') AS start_date_precision,
+                   coalesce(x.end_date_precision, 'day') AS end_date_precision, cur.source_lang
             FROM trainings x JOIN cur ON cur.submission_id = x.submission_id
             UNION ALL
             SELECT 'campaign', x.name, x.start_date, x.end_date, cur.unit_code,
-                   NULL, NULL, NULL, cur.year, x.row_no
+                   NULL, NULL, NULL, cur.year, x.row_no, coalesce(x.start_date_precision, 'day'),
+                   coalesce(x.end_date_precision, 'day'), cur.source_lang
             FROM campaigns x JOIN cur ON cur.submission_id = x.submission_id)
         ORDER BY start_date NULLS LAST, kind, unit_code, row_no""", params(year_from, year_to))
     df = df.drop(columns=["row_no"])

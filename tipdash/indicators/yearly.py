@@ -3,7 +3,10 @@ commission (``unit_year``), the national totals, the change on the previous year
 reporting streaks. Raw, before privacy.
 
 Completeness of a submission = indicators given / indicators its format can give: format A
-all 8 of NUMERIC, format B the 7 it has columns for (no challenges). reported = no -> 0.
+all 8 of NUMERIC, format B the 7 it has columns for (no challenges). reported = no -> 0. It is
+NOT computed (NA, with the reason in ``completeness_na``) where it would measure a transcription
+rather than a report: a summary row transcribed from a national note (``national_summary``) and
+the national-level compilation (``national_level``).
 
 Frames with victim figures carry the year's victim cells in ``df.attrs["tipdash.victims"]``
 so that tipdash.privacy labels every view from one protected base per year.
@@ -29,8 +32,25 @@ def status_and_completeness(df: pd.DataFrame) -> pd.DataFrame:
     df.loc[not_rep, "reporting_status"] = "not_reported"
     given, expected = _given_expected(df)
     share = (given / expected.where(expected > 0)).fillna(0.0)
-    df["completeness"] = share.where(~not_rep, 0.0).astype(float)
+    reason = completeness_na(df)
+    df["completeness"] = share.where(~not_rep, 0.0).astype(float).where(reason.isna())
+    df["completeness_na"] = reason
+    if "status_inferred" in df.columns:
+        df["status_inferred"] = df["status_inferred"].astype("boolean").where(has_sub)
     return df
+
+
+def completeness_na(df: pd.DataFrame) -> pd.Series:
+    """Why completeness is not applicable to a row (NA when it is): ``national_summary`` for figures
+    transcribed from a national note (format B, source national_note), ``national_level`` for the
+    national-level compilation (unit MD)."""
+    reason = pd.Series(pd.NA, index=df.index, dtype=object)
+    if "summary_source" in df.columns:
+        reason[(df["summary_source"] == "national_note").fillna(False).astype(bool)] = "national_summary"
+    unit = df["unit_code"] if "unit_code" in df.columns else df.get("code")
+    if unit is not None:
+        reason[(unit == NATIONAL).fillna(False).astype(bool)] = "national_level"
+    return reason
 
 
 def _given_expected(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -80,9 +100,9 @@ def unit_year(store: Store, year: int) -> pd.DataFrame:
         FROM units u LEFT JOIN fig f ON f.unit_code = u.code
         WHERE u.has_commission ORDER BY u.code""", params(year, year))
     df = status_and_completeness(typed(df))
-    cols = ["code", "year", "reported", "reporting_status", "sessions", "information_activities",
-            "information_activities_approx", "participants", "trainings", "members_trained", "victims",
-            "ngo_partners", "challenges", "completeness", "submission_id", "file_name"]
+    cols = ["code", "year", "reported", "reporting_status", "status_inferred", "sessions", "information_activities",
+            "information_activities_approx", "participants", "trainings", "members_trained", "members_trained_partial",
+            "victims", "ngo_partners", "challenges", "completeness", "completeness_na", "submission_id", "file_name"]
     return _attach(df[cols].reset_index(drop=True), store, year)
 
 
@@ -92,7 +112,8 @@ def _national_level(store: Store, year: int) -> pd.DataFrame:
 
 
 def national(store: Store, year: int) -> pd.DataFrame:
-    """One row per indicator: districts_sum, districts_reporting, national_level, total, approximate."""
+    """One row per indicator: districts_sum, districts_reporting, national_level, total, approximate,
+    partial (members_trained: participants not reported for every training counted)."""
     uy = unit_year(store, year)
     md = _national_level(store, year)
     rows = []
@@ -106,11 +127,24 @@ def national(store: Store, year: int) -> pd.DataFrame:
             approx = bool(uy.loc[col.notna(), "information_activities_approx"].any()) or bool(
                 len(md) and not pd.isna(nat) and md["information_activities_approx"].iloc[0])
         rows.append({"indicator": ind, "districts_sum": dsum, "districts_reporting": int(col.notna().sum()),
-                     "national_level": nat, "total": sum(parts) if parts else pd.NA, "approximate": approx})
+                     "national_level": nat, "total": sum(parts) if parts else pd.NA, "approximate": approx,
+                     "partial": bool(parts) and ind == "members_trained" and _members_partial(uy, md)})
     df = pd.DataFrame(rows)
     for c in ("districts_sum", "national_level", "total"):
         df[c] = pd.array(df[c], dtype="Int64")
     return _attach(df, store, year)
+
+
+def _members_partial(uy: pd.DataFrame, md: pd.DataFrame) -> bool:
+    """Participants in trainings are not known for every training counted: a report's training
+    rows without participants, or a unit with trainings but no participants figure."""
+    frames = [f for f in (uy, md) if len(f)]
+    for f in frames:
+        if f["members_trained_partial"].any():
+            return True
+        if ((f["trainings"].fillna(0) > 0) & f["members_trained"].isna()).any():
+            return True
+    return False
 
 
 def change(store: Store, year: int) -> pd.DataFrame:
@@ -128,13 +162,17 @@ def change(store: Store, year: int) -> pd.DataFrame:
 
 def completeness(store: Store, year: int) -> pd.DataFrame:
     """Per current submission of ``year`` (national level included; reported = no listed with 0):
-    submission_id, unit_code, file_name, format, given, expected, share, reported."""
+    submission_id, unit_code, file_name, format, given, expected, share (NA when not applicable),
+    completeness_na (the reason), reported."""
     df = figures(store, year)
     given, expected = _given_expected(df)
     out = pd.DataFrame({"submission_id": df["submission_id"], "unit_code": df["unit_code"],
                         "file_name": df["file_name"], "format": df["format"],
                         "given": given.astype(int), "expected": expected.astype(int)})
-    out["share"] = (out["given"] / out["expected"].where(out["expected"] > 0)).fillna(0.0).astype(float)
+    reason = completeness_na(df)
+    out["share"] = (out["given"] / out["expected"].where(out["expected"] > 0)).fillna(0.0).astype(float) \
+        .where(reason.isna())
+    out["completeness_na"] = reason
     out["reported"] = df["reported"]
     return out.sort_values(["unit_code", "submission_id"]).reset_index(drop=True)
 

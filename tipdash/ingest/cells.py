@@ -5,6 +5,7 @@ and to memoise.
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
 import re
@@ -147,3 +148,61 @@ def to_year(value: object) -> int:
     if year is None or not MIN_YEAR <= year <= today:
         raise CellError(f"year {show(value)} is outside {MIN_YEAR}..{today}")
     return year
+
+
+# ------------------------------------------------------------------------------ month precision
+
+_MONTHS = {  # month names (and short forms) people write, compared after vocab.norm
+    1: ("january", "jan", "ianuarie", "ian", "январь", "января", "янв"),
+    2: ("february", "feb", "februarie", "febr", "февраль", "февраля", "фев"),
+    3: ("march", "mar", "martie", "март", "марта"),
+    4: ("april", "apr", "aprilie", "апрель", "апреля", "апр"),
+    5: ("may", "mai", "май", "мая"),
+    6: ("june", "jun", "iunie", "iun", "июнь", "июня"),
+    7: ("july", "jul", "iulie", "iul", "июль", "июля"),
+    8: ("august", "aug", "август", "августа", "авг"),
+    9: ("september", "sep", "sept", "septembrie", "сентябрь", "сентября", "сен"),
+    10: ("october", "oct", "octombrie", "октябрь", "октября", "окт"),
+    11: ("november", "nov", "noiembrie", "noi", "ноябрь", "ноября", "ноя"),
+    12: ("december", "dec", "decembrie", "декабрь", "декабря", "дек"),
+}
+_MONTH_INDEX = {vocab.norm(name): m for m, names in _MONTHS.items() for name in names}
+_YM = re.compile(r"(\d{4})[-./](\d{1,2})")
+_MY = re.compile(r"(\d{1,2})[./](\d{4})")
+_NAME_Y = re.compile(r"([^\W\d_]+)\.?\s+(\d{4})(?:\s*(?:г|г\.|года|year|anul))?", re.UNICODE)
+
+
+def _month_text(text: str) -> tuple[int, int] | None:
+    """(year, month) of "2022-07", "07.2022", "iulie 2022", "July 2022", "июль 2022"; else None."""
+    for pattern, yi, mi in ((_YM, 1, 2), (_MY, 2, 1)):
+        m = pattern.fullmatch(text)
+        if m:
+            return int(m.group(yi)), int(m.group(mi))
+    m = _NAME_Y.fullmatch(text)
+    if m:
+        month = _MONTH_INDEX.get(vocab.norm(m.group(1)))
+        if month is None:
+            raise CellError(f"{show(text)}: {m.group(1)!r} is not a month name; write e.g. 2022-07 or "
+                            f"iulie 2022")
+        return int(m.group(2)), month
+    return None
+
+
+def to_date_or_month(value: object, *, end: bool = False) -> tuple[dt.date | None, str | None]:
+    """A date with its precision: (date, "day") for a full date (as :func:`to_date`), or, for a
+    month written without a day ("2022-07", "07.2022", "iulie 2022", "July 2022", "июль 2022"),
+    (first day of the month, "month") -- the last day when ``end``. (None, None) when blank."""
+    if vocab.is_blank(value):
+        return None, None
+    if isinstance(value, str):
+        text = value.strip()
+        ym = _month_text(text)
+        if ym is not None:
+            year, month = ym
+            if not 1 <= month <= 12:
+                raise CellError(f"{show(value)} is not a month (month {month} does not exist)")
+            if not 1000 <= year <= 9999:
+                raise CellError(f"{show(value)} is not a month of a valid year")
+            day = calendar.monthrange(year, month)[1] if end else 1
+            return dt.date(year, month, day), "month"
+    return to_date(value), "day"

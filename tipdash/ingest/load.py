@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from tipdash import store
-from tipdash.ingest import read
+from tipdash.ingest import read, translations
 from tipdash.ingest.limits import MAX_BYTES
 from tipdash.ingest.results import BatchFile, FileResult, ImportReport, unchanged
 from tipdash.ingest.sheet import Problem, Submission
@@ -107,7 +107,8 @@ def import_bytes(files: Sequence[tuple[str, bytes]], db=None, *, dry_run: bool =
 
 
 def init_db(db=None, *, force: bool = False) -> ImportReport:
-    """Build the database from data/seed/ (every supported file, sorted), as user "init".
+    """Build the database from data/seed/ (every supported file, sorted), as user "init", then
+    load the free text's translations (data/translations/, :mod:`tipdash.ingest.translations`).
 
     An existing database is left alone unless `force`; with `force` its contents are replaced
     by the seed in one atomic write (so a failure keeps the old database).
@@ -118,7 +119,8 @@ def init_db(db=None, *, force: bool = False) -> ImportReport:
                                               message="the database exists; use --force to rebuild it")])
     seed = sorted(p for p in SEED_DIR.iterdir() if p.suffix.lower() in SUPPORTED)
     files = [_read(p.name, p.read_bytes()) for p in seed]
-    return _run(files, target, dry_run=False, strict=True, user="init", wipe=target.exists())
+    report = _run(files, target, dry_run=False, strict=True, user="init", wipe=target.exists())
+    return translations.load(target, report=report) if report.ok else report
 
 
 def _expand(paths: Iterable[str | os.PathLike]) -> list[Path]:

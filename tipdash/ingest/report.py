@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 from tipdash import vocab
+from tipdash.ingest import origin
 from tipdash.ingest.limits import col_letter
 from tipdash.ingest.cells import _NUM_TEXT, CellError, show, to_count, to_date, to_text, to_year
 from tipdash.ingest.sheet import (
@@ -83,7 +84,7 @@ def _parse_report(ctx: _Ctx, sheets: dict, keys: dict, nonblank: dict, merged: M
     if ctx.has_errors or head["unit"] is None or year is None:
         return []
     return [Submission(head["unit"], head["unit_text"], year, sheet, unit_row, reported,
-                       head["submitted_on"], head["prepared_by"], facts)]
+                       head["submitted_on"], head["prepared_by"], facts, head["language"])]
 
 
 _NOTE_FIELDS = {"note", "notes", "nota", "note", "comment", "comments", "comentariu", "comentarii", "observatii",
@@ -103,7 +104,7 @@ def _cell(row: list, j: int | None):
 def _parse_commission(ctx: _Ctx, sheet: str, rows: list[list], merged: MergedFn | None) -> dict | None:
     head: dict = {"sheet": sheet, "unit": None, "unit_text": None, "year": None, "submitted_on": None,
                   "prepared_by": None, "reported": None, "reported_raw": None, "rows": {}, "labels": {},
-                  "errors": set()}
+                  "errors": set(), "language": origin.DEFAULT_SOURCE_LANG}
     if not rows or all(_blank_row(r) for r in rows):
         ctx.error(sheet, None, None, None,
                   f"required sheet {sheet!r} is empty: it needs Unit, Year and Reported in columns A/B")
@@ -129,7 +130,7 @@ def _commission_fields(ctx: _Ctx, sheet: str, rows: list[list], head: dict) -> d
                 ctx.warn(sheet, i, str(key_text), value, f"note ignored: {show(value)}")
                 continue
             ctx.warn(sheet, i, "A", key_text, f"unknown field {show(key_text)} ignored (expected Unit, Year, "
-                                               f"Submitted on, Prepared by, Reported)")
+                                               f"Submitted on, Prepared by, Reported, Language)")
             continue
         if fld in raw:
             ctx.error(sheet, i, str(key_text), value, f"{key_text!s} is given twice (rows {raw[fld][0]} and {i})")
@@ -171,6 +172,7 @@ def _commission_values(ctx: _Ctx, sheet: str, raw: dict, head: dict) -> None:
     except CellError as exc:
         ctx.error(sheet, i, label, value, f"Submitted on: {exc}")
     head["prepared_by"] = to_text(where("prepared_by", "Prepared by")[2])
+    _language(ctx, sheet, where("language", "Language"), head)
     i, label, value = where("reported", "Reported")
     head["reported_raw"] = value
     try:
@@ -178,6 +180,15 @@ def _commission_values(ctx: _Ctx, sheet: str, raw: dict, head: dict) -> None:
     except ValueError as exc:
         head["errors"].add("reported")
         ctx.error(sheet, i, label, value, f"Reported: {exc}")
+
+
+def _language(ctx: _Ctx, sheet: str, field: tuple, head: dict) -> None:
+    """Language/Limba: the language the report's free text is written in (blank: Romanian)."""
+    i, label, value = field
+    try:
+        head["language"] = origin.parse_language(value) or origin.DEFAULT_SOURCE_LANG
+    except ValueError as exc:
+        ctx.error(sheet, i, label, value, f"Language: {exc}")
 
 
 def _parse_fact_sheet(ctx: _Ctx, key: str, sheet: str, rows: list[list], year: int | None,
@@ -247,8 +258,9 @@ def _topics(r: _RowReader) -> dict:
 
 
 def _activities(r: _RowReader) -> dict:
-    date, end = r.period("date", "end_date")
-    fact = {"date": date, "end_date": end, "type": r.vocab("type", "type", required=True),
+    date, date_precision, end, end_precision = r.period_precise("date", "end_date")
+    fact = {"date": date, "end_date": end, "date_precision": date_precision, "end_date_precision": end_precision,
+            "type": r.vocab("type", "type", required=True),
             "target_group": r.vocab("target_group", "target_group"),
             "participants": r.count("participants"), "campaign": r.text("campaign"),
             "description": r.text("description"), "count": r.count("count", minimum=1, default=1),
@@ -260,14 +272,16 @@ def _activities(r: _RowReader) -> dict:
 
 
 def _campaigns(r: _RowReader) -> dict:
-    start, end = r.period("start_date", "end_date")
+    start, start_precision, end, end_precision = r.period_precise("start_date", "end_date")
     return {"name": r.text("name", required=True), "start_date": start, "end_date": end,
-            "description": r.text("description")}
+            "description": r.text("description"), "start_date_precision": start_precision,
+            "end_date_precision": end_precision}
 
 
 def _trainings(r: _RowReader) -> dict:
-    start, end = r.period("start_date", "end_date")
+    start, start_precision, end, end_precision = r.period_precise("start_date", "end_date")
     return {"title": r.text("title"), "start_date": start, "end_date": end,
+            "start_date_precision": start_precision, "end_date_precision": end_precision,
             "organisers": r.text("organisers"), "participants": r.count("participants"),
             "count": r.count("count", minimum=1, default=1)}
 
@@ -309,6 +323,12 @@ def _challenges(r: _RowReader) -> dict:
     return {"text": r.text("text", required=True), "category": r.text("category")}
 
 
+def _text_row(r: _RowReader) -> dict:
+    """Conclusions and Context: one text per row."""
+    return {"text": r.text("text", required=True)}
+
+
 _ROW_PARSERS = {"sessions": _sessions, "topics": _topics, "activities": _activities,
                 "campaigns": _campaigns, "trainings": _trainings, "victims": _victims,
-                "partners": _partners, "challenges": _challenges}
+                "partners": _partners, "challenges": _challenges, "conclusions": _text_row,
+                "context": _text_row}

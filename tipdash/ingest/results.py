@@ -21,6 +21,8 @@ class FileResult:
 
     def __str__(self) -> str:
         text = f"{self.file}: {self.status}"
+        if self.format == "translations":
+            return text + f": translations, {self.rows} rows" + (f" ({self.message})" if self.message else "")
         if self.status in ("imported", "valid"):
             what = {"report": "commission report", "summary": "summary"}.get(self.format or "", "file")
             text += (f" as import {self.import_id}" if self.import_id else " (dry run)") + \

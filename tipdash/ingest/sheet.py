@@ -14,25 +14,29 @@ from typing import Callable, Iterable
 
 from tipdash import units, vocab
 from tipdash.ingest.limits import col_letter
-from tipdash.ingest.cells import CellError, show, to_count, to_date, to_text
+from tipdash.ingest.cells import CellError, show, to_count, to_date, to_date_or_month, to_text
 
 FACT_SHEETS = ("sessions", "topics", "activities", "campaigns", "trainings", "victims", "partners",
-               "challenges")
+               "challenges", "conclusions", "context")
 # table -> its value columns, in the order of the fact tuples (sheet, row_no, *columns)
 FACT_COLUMNS: dict[str, tuple[str, ...]] = {
     "summary": ("sessions", "information_activities", "information_activities_approx", "participants",
-                "trainings", "members_trained", "victims", "ngo_partners"),
+                "trainings", "members_trained", "victims", "ngo_partners", "source", "status_inferred"),
     "sessions": ("date", "topics", "participants"),
     "topics": ("topic",),
     "activities": ("date", "end_date", "type", "target_group", "participants", "campaign", "description",
-                   "count", "approximate"),
-    "campaigns": ("name", "start_date", "end_date", "description"),
-    "trainings": ("title", "start_date", "end_date", "organisers", "participants", "count"),
+                   "count", "approximate", "date_precision", "end_date_precision"),
+    "campaigns": ("name", "start_date", "end_date", "description", "start_date_precision",
+                  "end_date_precision"),
+    "trainings": ("title", "start_date", "end_date", "organisers", "participants", "count",
+                  "start_date_precision", "end_date_precision"),
     "victims": ("sex", "age_group", "exploitation", "status", "count", "referred_to", "legal", "medical",
                 "psychological", "housing", "legal_provided", "medical_provided", "psychological_provided",
                 "housing_provided"),
     "partners": ("organisation", "kind", "cooperation"),
     "challenges": ("text", "category"),
+    "conclusions": ("text",),
+    "context": ("text",),
 }
 
 
@@ -66,6 +70,7 @@ class Submission:
     submitted_on: dt.date | None = None
     prepared_by: str | None = None
     facts: dict[str, list[tuple]] = field(default_factory=dict)  # table -> (sheet, row_no, *FACT_COLUMNS)
+    source_lang: str | None = None         # language of the free text (format A field Language)
 
     @property
     def fact_rows(self) -> int:
@@ -275,6 +280,29 @@ class _RowReader:
                                           f"{a:%d.%m.%Y}")
         return a, b
 
+    def date_or_month(self, fld, end=False):
+        """(date, precision) of a cell that may give only the month (cells.to_date_or_month)."""
+        raw = self.vals.get(fld)
+        if raw is None:
+            return None, None
+        if raw.__class__ is dt.date:
+            return self.date(fld), "day"
+        got = self._get(fld, to_date_or_month, end=end)
+        value, precision = got if got else (None, None)
+        if value is not None and self.year and value.year != self.year:
+            self.fail(fld, raw, f"{self.col(fld)} {_shown(value, precision)} is outside the report year "
+                                f"{self.year}")
+        return value, precision
+
+    def period_precise(self, start, end):
+        """Start and end with their precision ("day" or "month"): (start, precision, end, precision)."""
+        a, pa = self.date_or_month(start)
+        b, pb = self.date_or_month(end, end=True)
+        if a and b and b < a:
+            self.fail(end, self.raw(end), f"{self.col(end)} {_shown(b, pb)} is before {self.col(start)} "
+                                          f"{_shown(a, pa)}")
+        return a, pa, b, pb
+
     def vocab(self, fld, name, required=False, default=None):
         value = self.vals.get(fld)
         if value is None:
@@ -286,6 +314,10 @@ class _RowReader:
     def flag(self, fld, default=False):
         value = self._get(fld, vocab.parse_bool)
         return default if value is None else value
+
+
+def _shown(d: dt.date, precision: str | None) -> str:
+    return f"{d:%m.%Y}" if precision == "month" else f"{d:%d.%m.%Y}"
 
 
 @functools.lru_cache(maxsize=None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from tipdash import units, vocab
+from tipdash.ingest import origin
 from tipdash.ingest.cells import show, to_year
 from tipdash.ingest.sheet import (
     FACT_COLUMNS,
@@ -31,7 +32,8 @@ def _parse_summary(ctx: _Ctx, sheet: str, rows: list[list], merged: MergedFn | N
         return []
     hrow = hi + 1
     _check_merged(ctx, sheet, merged, rows[0] if hrow == 1 else None)
-    mapping = _map_headers(ctx, "summary", sheet, rows[hi], hrow, vocab.SUMMARY_HEADERS, frozenset())
+    mapping = _map_headers(ctx, "summary", sheet, rows[hi], hrow, vocab.SUMMARY_HEADERS,
+                           vocab.OPTIONAL_SUMMARY_HEADERS)
     if mapping is None:
         return []
     headers = {fld: str(rows[hi][j]) for fld, j in mapping.items()}
@@ -71,7 +73,7 @@ def _parse_summary(ctx: _Ctx, sheet: str, rows: list[list], merged: MergedFn | N
                 seen[(code, year)] = r
         if not rec.ok or ctx.has_errors:
             continue
-        fact = {**values, "information_activities_approx": approx}
+        fact = {**values, "information_activities_approx": approx, **_provenance(rec)}
         out.append(Submission(code, unit_text, year, sheet, r, reported,
                               facts={"summary": [(sheet, r, *[fact[c] for c in FACT_COLUMNS["summary"]])]}))
     if data_rows == 0:
@@ -79,6 +81,13 @@ def _parse_summary(ctx: _Ctx, sheet: str, rows: list[list], merged: MergedFn | N
     elif not out and not ctx.has_errors:
         ctx.error(sheet, hrow, None, None, f"sheet {sheet!r} has no row for a commission (only totals)")
     return [] if ctx.has_errors else out
+
+
+def _provenance(rec: _RowReader) -> dict[str, object]:
+    """source (blank: the commissions' own reports) and status_inferred (yes: the source gives
+    the row's reporting status only by implication, e.g. a count of commissions without names)."""
+    return {"source": rec._get("source", origin.parse_summary_source) or "commission_report",
+            "status_inferred": rec.flag("status_inferred")}
 
 
 def _counts(rec: _RowReader) -> tuple[dict[str, object], bool]:

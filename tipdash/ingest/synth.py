@@ -32,7 +32,7 @@ TABLES = FACT_SHEETS
 _EPOCH = dt.date(1899, 12, 30)
 
 # sheet -> fields in column order: the importer's fact columns, less the flags it derives itself
-_COLUMNS = {t: tuple(c for c in FACT_COLUMNS[t] if not c.endswith("_provided")) for t in TABLES}
+_COLUMNS = {t: tuple(c for c in FACT_COLUMNS[t] if not c.endswith(("_provided", "_precision"))) for t in TABLES}
 _DATE_FIELDS = {"date", "end_date", "start_date"}
 
 # ---------------------------------------------------------------------------- vocabulary weights

@@ -21,7 +21,7 @@ from tipdash import units, vocab
 
 ROWS = 1000                                    # rows with dropdowns and formats
 SHEET_ORDER = ("sessions", "topics", "activities", "campaigns", "trainings", "victims", "partners",
-               "challenges")
+               "challenges", "conclusions", "context")
 
 # sheet -> field -> kind of cell: text | date | count | <vocab name> | yesno | assist
 _KINDS = {
@@ -38,6 +38,8 @@ _KINDS = {
                 "psychological": "assist", "housing": "assist"},
     "partners": {"organisation": "text", "kind": "kind", "cooperation": "text"},
     "challenges": {"text": "text", "category": "text"},
+    "conclusions": {"text": "text"},
+    "context": {"text": "text"},
 }
 _WIDTH = {"text": 40, "date": 13, "count": 12, "yesno": 13, "assist": 14}
 
@@ -59,9 +61,11 @@ _SHEET_HELP = {
     "campaigns": ("Perioadele campaniilor (de ex. Săptămâna de combatere a traficului).",
                   "Campaign periods (e.g. the week against trafficking)."),
     "trainings": ("Instruirile la care au participat membrii comisiei: tema, perioada, organizatorii, "
-                  "participanții, numărul de ateliere.",
+                  "participanții, numărul de ateliere. Când se cunoaște doar luna, scrieți-o ca text: "
+                  "iulie 2022 sau 2022-07.",
                   "Trainings attended by commission members: title, period, organisers, participants, "
-                  "number of workshops."),
+                  "number of workshops. When only the month is known, write it as text: July 2022 or "
+                  "2022-07."),
     "victims": ("DOAR cifre agregate, fără date personale (nume, IDNP, data nașterii, adresă, telefon). "
                 "Asistența: un număr (≤ Număr), „da” dacă a fost acordată fără a fi numărată, sau gol.",
                 "Aggregate counts ONLY, no personal data (name, IDNP, birth date, address, phone). "
@@ -70,6 +74,12 @@ _SHEET_HELP = {
                  "Organisations the commission cooperated with, and their kind."),
     "challenges": ("Provocările și necesitățile comisiei, câte una pe rând.",
                    "The commission's challenges and needs, one per row."),
+    "conclusions": ("Concluziile autorului raportului, câte una pe rând, în ordinea lor (opțional).",
+                    "The report author's own conclusions, one per row, in their order (optional)."),
+    "context": ("Contextul raportului (scopul, planurile și strategiile la care se referă), câte o frază pe "
+                "rând (opțional).",
+                "The report's context (its purpose, the plans and strategies it refers to), one sentence "
+                "per row (optional)."),
 }
 
 
@@ -161,7 +171,9 @@ def _commission_sheet(wb, fmt: dict, year: int, refs: dict[str, str]) -> None:
               ("submitted_on", None, "Data prezentării raportului, zz.ll.aaaa / date submitted, dd.mm.yyyy"),
               ("prepared_by", None, "Numele și funcția / name and position"),
               ("reported", None, "da = comisia raportează activitatea; nu = nu a raportat / "
-                                 "yes = the commission reports; no = it did not report")]
+                                 "yes = the commission reports; no = it did not report"),
+              ("language", None, "Limba textelor: ro, ru sau en (gol = ro) / language of the texts: "
+                                 "ro, ru or en (blank = ro)")]
     for i, (fld, value, help_text) in enumerate(fields):
         com.write(i, 0, vocab.header_label("commission", fld))
         com.write_comment(i, 0, vocab.header_label("commission", fld, "ro"))

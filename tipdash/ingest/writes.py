@@ -130,11 +130,12 @@ def _write_file(con, f: BatchFile, user: str, batches: dict[str, list[tuple]], c
             con.execute("UPDATE submissions SET status = 'superseded', superseded_by = ?, changed_at = ? "
                         "WHERE submission_id = ?", [sid, now, old[0]])
         con.execute("INSERT INTO submissions (submission_id, import_id, unit_code, year, format, sheet, row_no, "
-                    "submitted_on, prepared_by, reported, sheets, status, changed_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'current', ?)",
+                    "submitted_on, prepared_by, reported, sheets, status, changed_at, source_lang) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'current', ?, ?)",
                     [sid, import_id, sub.unit_code, sub.year, f.parsed.format, sub.sheet, sub.row_no,
                      sub.submitted_on, sub.prepared_by, sub.reported,
-                     ",".join(sorted(sub.facts)) if f.parsed.format == "report" else None, now])
+                     ",".join(sorted(sub.facts)) if f.parsed.format == "report" else None, now,
+                     sub.source_lang])
         for table, facts in sub.facts.items():
             batches[table].extend((sid, *r) for r in facts)
             facts.clear()                         # the batch holds them now; keep memory flat

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from tipdash import i18n, indicators, privacy
+from tipdash.i18n import content
 from tipdash.i18n.formats import fmt_int
-from tipdash.note.model import Paragraph
-from tipdash.note.text import INFO_TYPES, NATIONAL, plural, value_text
+from tipdash.note.model import Bullets, Paragraph
+from tipdash.note.text import INFO_TYPES, NATIONAL, lead_with, marked, plural, value_text, with_units
 from tipdash.values import is_missing, to_int
 
 
@@ -32,6 +33,31 @@ class NoteBuilder:
         self.zero = self.reported.loc[sessions.notna() & (sessions.fillna(-1) == 0)]
         self.sessions_unknown = self.reported.loc[sessions.isna()]
         self.acts = indicators.activities(store, year, year)
+        self.tr = content.Translations.from_frame(indicators.translations(store))
+        inferred = self.uy["status_inferred"].fillna(False).astype(bool)
+        self.inferred = self.uy.loc[inferred, "code"].tolist()
+
+    def show(self, text, source_lang: str) -> content.Shown:
+        """Free text in the note's language, with its origin (tipdash.i18n.content)."""
+        return content.show(text, self.lang, source_lang, self.tr)
+
+    def items(self, df: pd.DataFrame, col: str, group_col: str | None = None) -> list:
+        """[(group, text, Shown)] of a free-text column, with the commissions that reported each."""
+        return with_units(df, col, self.lang, group_col, self.show)
+
+    def listed(self, lead: str, items: list, bold: bool = False) -> list:
+        """A lead paragraph and the bullet list of ``items`` (a marker they share goes in the lead)."""
+        marker, texts = marked(items, self.lang)
+        return [Paragraph(lead_with(lead, marker), bold=bold), Bullets(texts)]
+
+    def source_name(self, rows: pd.DataFrame) -> str:
+        """Who compiled ``rows`` (their submission's Prepared by), in the note's language; "" if unknown."""
+        if "prepared_by" not in rows or not rows["prepared_by"].notna().any():
+            return ""
+        first = rows[rows["prepared_by"].notna()].iloc[0]
+        shown = self.show(first["prepared_by"], first["source_lang"])
+        marker = shown.marker(self.lang).strip("()")     # said inside the parentheses it goes in
+        return f"{shown.text}; {marker}" if marker else shown.text
 
     def t(self, key: str, **fmt) -> str:
         return i18n.t(f"note.{key}", self.lang, **fmt)
@@ -86,6 +112,10 @@ class NoteBuilder:
             return [Paragraph(self.t("figure.split", districts=districts, n_units=dn, national=national),
                               italic=True)]
         return []
+
+    def partial(self, ind: str) -> bool:
+        """The national total of ``ind`` leaves some of what it counts out (participants in trainings)."""
+        return ind in self.nat.index and bool(self.nat.loc[ind].get("partial", False))
 
     def participants_text(self, values: pd.Series) -> str:
         """Sum of the known figures; "not reported" when none is known, flagged when some are not."""

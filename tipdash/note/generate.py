@@ -29,7 +29,7 @@ Rules:
 from __future__ import annotations
 
 from tipdash import i18n, indicators
-from tipdash.note import sections_activity, sections_closing, sections_victims
+from tipdash.note import sections_activity, sections_closing, sections_conclusions, sections_victims
 from tipdash.note.builder import NoteBuilder
 from tipdash.note.model import Document
 
@@ -37,7 +37,7 @@ FORMATS = ("md", "docx", "pdf")
 
 #: the sections in the order of the note (each adds its blocks to the builder)
 SECTIONS = (sections_activity.introduction, sections_activity.commissions, sections_activity.prevention,
-            sections_victims.victims, sections_closing.challenges, sections_closing.conclusions,
+            sections_victims.victims, sections_closing.challenges, sections_conclusions.conclusions,
             sections_closing.annex)
 
 

@@ -7,7 +7,7 @@ from tipdash import i18n, indicators, privacy
 from tipdash.i18n.formats import collation_key
 from tipdash.note.builder import NoteBuilder
 from tipdash.note.model import Bullets, Heading, Paragraph, Table
-from tipdash.note.text import first_column, unit_label, value_text, with_units
+from tipdash.note.text import first_column, unit_label, value_text
 from tipdash.values import is_missing
 
 
@@ -35,7 +35,7 @@ def victims(b: NoteBuilder) -> None:
             prot = privacy.protect_units(b.uy, col="victims")
             rows = [[unit_label(r["code"], lang), value_text(r["victims"], lang)]
                     for _, r in prot.iterrows() if not is_missing(r["victims"])]
-            rows.sort(key=lambda r: collation_key(r[0]))
+            rows.sort(key=lambda r: collation_key(r[0], lang))
             b.add(Paragraph(b.t("victims.by_unit")),
                   Table([b.t("annex.col_unit"), i18n.indicator_label("victims", lang)], rows,
                         widths=(3, 1), numeric=(1,)))
@@ -66,12 +66,12 @@ def partners(b: NoteBuilder) -> None:
         b.add(Paragraph(b.t("partners.none")))
         return
     kind = df["kind"].fillna("other") if "kind" in df else pd.Series("ngo", index=df.index)
-    ngos = with_units(df[kind == "ngo"], org, lang)
+    ngos = b.items(df[kind == "ngo"], org)
     others = df[kind != "ngo"]
     if ngos:
-        b.add(Paragraph(b.t("partners.lead"), bold=True), Bullets([t for _, t in ngos]))
+        b.add(*b.listed(b.t("partners.lead"), ngos, bold=True))
     if len(others):
-        items = [f"{text} — {i18n.vocab_label('kind', k, lang)}"
+        items = [(g, f"{text} — {i18n.vocab_label('kind', k, lang)}", shown)
                  for k, grp in others.groupby(kind[kind != "ngo"])
-                 for _, text in with_units(grp, org, lang)]
-        b.add(Paragraph(b.t("partners.other"), bold=True), Bullets(items))
+                 for g, text, shown in b.items(grp, org)]
+        b.add(*b.listed(b.t("partners.other"), items, bold=True))

@@ -1,16 +1,18 @@
-"""The note's wording helpers: plurals of its nouns, figures in sentences, lists of unit names.
+"""The note's wording helpers: plurals of its nouns, figures in sentences, lists of unit names,
+free text in the note's language with its origin marker.
 
 Numbers, plural categories, dates and the order of names come from :mod:`tipdash.i18n.formats`;
-what is here is how the note words them (``note.*`` catalogue keys).
+free text from :mod:`tipdash.i18n.content`; what is here is how the note words them (``note.*``
+catalogue keys).
 """
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Callable, Iterable
 
 import pandas as pd
 
 from tipdash import i18n
-from tipdash.i18n import formats
+from tipdash.i18n import content, formats
 from tipdash.values import clean_text, is_missing
 
 INFO_TYPES = ("information", "awareness_campaign", "media")
@@ -24,8 +26,9 @@ def plural(base: str, n: int, lang: str, **fmt) -> str:
     return formats.plural(key, n, lang, **fmt)
 
 
-def share(part: int, whole: int) -> str:
-    return f"{round(100 * part / whole)}%" if whole else "—"
+def share(part: int, whole: int, lang: str) -> str:
+    """part/whole as a whole percentage in the language's form ("80 %" ro/ru, "80%" en)."""
+    return formats.fmt_percent(part / whole, lang) if whole else "—"
 
 
 def approx(n, is_approx: bool, lang: str) -> str:
@@ -54,8 +57,8 @@ def lower_first(label: str) -> str:
 
 
 def sorted_names(codes: Iterable[str], lang: str) -> list[str]:
-    """Distinct unit names in ``lang``, in :func:`tipdash.i18n.formats.collation_key` order."""
-    return sorted({unit_label(c, lang) for c in codes}, key=formats.collation_key)
+    """Distinct unit names in ``lang``, in the alphabet of ``lang`` (:func:`formats.collation_key`)."""
+    return formats.sort_names({unit_label(c, lang) for c in codes}, lang)
 
 
 def join(items: Iterable[str]) -> str:
@@ -66,23 +69,49 @@ def first_column(df: pd.DataFrame, *names: str) -> str | None:
     return next((n for n in names if n in df.columns), None)
 
 
-def with_units(df: pd.DataFrame, text_col: str, lang: str, group_col: str | None = None) -> list:
+Show = Callable[[str, str], content.Shown]
+
+
+def with_units(df: pd.DataFrame, text_col: str, lang: str, group_col: str | None = None,
+               show: Show | None = None) -> list:
     """Distinct texts, each followed by the commissions that reported it (the national-level
     compilation is not named); those reported by more commissions first, else in the files'
-    order. Returns ``[(group, text)]``."""
+    order. ``show(text, source_lang)`` puts a text in the note's language (default: as it is).
+    Returns ``[(group, text, Shown)]`` (the marker of the Shown is not in the text)."""
     if not len(df):
         return []
+    show = show or (lambda text, src: content.Shown(text, content.SOURCE, src))
     unit_col = first_column(df, "unit_code", "code")
     order = [c for c in ("submission_id", "row_no") if c in df.columns]
     if order:  # as in the files: file by file, row by row
         df = df.sort_values(order, kind="stable")
     work = pd.DataFrame({"text": df[text_col].map(clean_text).to_numpy(),
                          "group": df[group_col].map(clean_text).to_numpy() if group_col else "",
-                         "unit": df[unit_col].to_numpy() if unit_col else NATIONAL})
+                         "unit": df[unit_col].to_numpy() if unit_col else NATIONAL,
+                         "src": df["source_lang"].to_numpy() if "source_lang" in df else i18n.DEFAULT_LANG})
     work = work[work["text"] != ""]
     out = []
-    for (group, text), units in work.groupby(["group", "text"], sort=False)["unit"]:
-        codes = [u for u in dict.fromkeys(units) if not is_missing(u) and u != NATIONAL]
+    for (group, text), rows in work.groupby(["group", "text"], sort=False):
+        codes = [u for u in dict.fromkeys(rows["unit"]) if not is_missing(u) and u != NATIONAL]
+        shown = show(text, rows["src"].iloc[0])
+        if group:
+            group = show(group, rows["src"].iloc[0]).text
         out.append((-len(codes), len(out), group,
-                    f"{text} ({join(sorted_names(codes, lang))})" if codes else text))
-    return [(group, text) for _, _, group, text in sorted(out)]
+                    f"{shown.text} ({join(sorted_names(codes, lang))})" if codes else shown.text, shown))
+    return [(group, text, shown) for _, _, group, text, shown in sorted(out, key=lambda x: x[:2])]
+
+
+def marked(items: list, lang: str) -> tuple[str, list[str]]:
+    """(the marker for the list's lead, the items): a marker every item shares ("(traducere
+    neoficială)") is said once, in the lead; otherwise each item carries its own."""
+    common = content.common_marker([s for _, _, s in items], lang)
+    if common:
+        return common, [text for _, text, _ in items]
+    return "", [f"{text} {s.marker(lang)}".rstrip() for _, text, s in items]
+
+
+def lead_with(lead: str, marker: str) -> str:
+    """"Subiectele discutate:" + "(traducere neoficială)" -> "Subiectele discutate (traducere neoficială):"."""
+    if not marker:
+        return lead
+    return f"{lead[:-1]} {marker}:" if lead.endswith(":") else f"{lead} {marker}"

@@ -19,14 +19,15 @@ from tipdash.web import hardening
 hardening.apply()
 
 from tipdash.web.auth import require  # noqa: E402 -- after the server is hardened
-from tipdash.web.cache import available_years, data, db_path, get_store, national_row
+from tipdash.web.cache import available_years, data, db_path, get_store, national_row, translations
 from tipdash.web.charts import bar, chart, period_bars, period_groups, plotly_text
 from tipdash.web.profile import unit_profile
 from tipdash.web.state import (NUMERIC, PAGES, commission_codes, default_range, filters, fmt_number, lang,
                                page_guard, show_notices, sidebar_filters, t, unit_name)
-from tipdash.web.tables import NA_MARK, protected_units, table
+from tipdash.web.tables import NA_MARK, protected_units, sort_by_unit, sort_units, table
 
 __all__ = ["NA_MARK", "NUMERIC", "PAGES", "available_years", "bar", "chart", "commission_codes", "data",
            "db_path", "default_range", "filters", "fmt_number", "get_store", "lang", "national_row", "page_guard",
-           "period_bars", "period_groups", "plotly_text", "protected_units", "require", "show_notices", "sidebar_filters", "t", "table",
-           "unit_name", "unit_profile"]
+           "period_bars", "period_groups", "plotly_text", "protected_units", "require", "show_notices",
+           "sidebar_filters", "sort_by_unit", "sort_units", "t", "table", "translations", "unit_name",
+           "unit_profile"]

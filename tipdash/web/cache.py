@@ -11,6 +11,7 @@ import streamlit as st
 
 from tipdash import privacy
 from tipdash import store as store_mod
+from tipdash.i18n import content
 
 
 @st.cache_resource(show_spinner=False)
@@ -71,3 +72,14 @@ def national_row(year: int, indicator: str) -> dict[str, Any]:
     nat = national(year)
     row = nat[nat["indicator"] == indicator]
     return row.iloc[0].to_dict() if len(row) else {}
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _translations(path: str, version: Any) -> content.Translations:
+    return content.Translations.from_frame(data("translations"))
+
+
+def translations() -> content.Translations:
+    """The free text's translations (tipdash.i18n.content), once per published database."""
+    s = get_store()
+    return _translations(str(s.path), s.version)

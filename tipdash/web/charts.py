@@ -46,10 +46,12 @@ def period_groups(dated: pd.DataFrame) -> pd.DataFrame:
     """One row per period (kind, name, start, end), however many commissions share it: ``units``
     lists each commission once (a campaign one commission reports 4 times is 1 commission),
     ``count`` is summed, and stays missing where no row gives one (campaigns have no count: "not
-    reported", never 0)."""
-    return (dated.groupby(["kind", "name", "start_date", "end_date"], as_index=False, sort=False)
-            .agg(units=("unit_code", lambda codes: list(dict.fromkeys(codes))),
-                 count=("count", lambda c: c.sum(min_count=1))))
+    reported", never 0); ``source_lang`` is the first row's (the name's language)."""
+    aggs = {"units": ("unit_code", lambda codes: list(dict.fromkeys(codes))),
+            "count": ("count", lambda c: c.sum(min_count=1))}
+    if "source_lang" in dated.columns:
+        aggs["source_lang"] = ("source_lang", "first")
+    return dated.groupby(["kind", "name", "start_date", "end_date"], as_index=False, sort=False).agg(**aggs)
 
 
 def _integer_axis(fig, values: pd.Series, axis: str) -> None:

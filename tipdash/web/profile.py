@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from tipdash import i18n, privacy
+from tipdash.i18n import formats
 from tipdash.values import is_missing
 from tipdash.web import auth as web_auth
 from tipdash.web.cache import data
@@ -56,10 +57,16 @@ def _summary_rows(summary: pd.DataFrame) -> pd.DataFrame:
         v = r.get(k)
         if k == "reporting_status":
             v = i18n.vocab_label("reporting_status", v, lg)
+            if bool(r.get("status_inferred")) and not is_missing(r.get("status_inferred")):
+                v += " " + t("note.annex.inferred_mark")
         elif k == "information_activities" and not is_missing(v) and bool(r.get("information_activities_approx")):
             v = fmt_number(v, approx=True)
-        elif k == "completeness" and not is_missing(v):
-            v = f"{float(v):.0%}"
+        elif k == "members_trained" and not is_missing(v) and bool(r.get("members_trained_partial")):
+            v = f"{fmt_number(v)} {t('note.trainings.partial')}"
+        elif k == "completeness":
+            why = r.get("completeness_na")
+            v = t(f"vocab.completeness_na.{why}") if not is_missing(why) else \
+                (v if is_missing(v) else formats.fmt_percent(float(v), lg))
         values.append(v)
     return pd.DataFrame({"indicator": keys, "value": pd.Series(values, dtype=object)}).rename(
         columns={"value": t("page.profile.value")})

@@ -257,7 +257,7 @@ def sidebar_filters(page: str | None) -> Filters:
         _seed_units()
         if "units" not in st.session_state:
             st.session_state["units"] = []
-        codes = sorted(commission_codes(), key=lambda c: i18n.unit_name(c, lg))
+        codes = sorted(commission_codes(), key=lambda c: formats.collation_key(i18n.unit_name(c, lg), lg))
         sb.multiselect(t("filter.units"), codes, key="units", format_func=lambda c: i18n.unit_name(c, lg),
                        placeholder=t("common.all_units"), persist_state="session")
         _sync_url("units", list(st.session_state["units"]))

@@ -9,10 +9,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from tipdash import exports, privacy
+from tipdash import exports, i18n, privacy
+from tipdash.i18n import formats
+from tipdash.i18n import content
 from tipdash.values import is_missing
 from tipdash.web import auth as web_auth
 from tipdash.web.downloads import state_object
+from tipdash.web.cache import translations
 from tipdash.web.state import lang, t
 
 NA_MARK = "—"
@@ -36,7 +39,10 @@ def _display(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
         if pd.api.types.is_datetime64_any_dtype(s.dtype):
             known = s.dropna()
             if len(known) == 0 or (known == known.dt.normalize()).all():
-                out[col] = [None if is_missing(v) else v.date() for v in s.tolist()]
+                # the grid prints a missing date as "None": a column with blanks is text with "—"
+                out[col] = [v.date() for v in s.tolist()] if len(known) == len(s) else pd.Series(
+                    [NA_MARK if is_missing(v) else v.date().isoformat() for v in s.tolist()], index=out.index,
+                    dtype=object)
             continue
         values = s.tolist()
         known = [v for v in values if not is_missing(v)]
@@ -89,7 +95,9 @@ def download_buttons(df: pd.DataFrame, view: str, *, year: Any = None, filters: 
 def table(df: pd.DataFrame, view: str, *, year: Any = None, filters: Mapping[str, Any] | None = None,
           source: str | None = None, key: str | None = None, height: Any = "auto",
           column_config: Mapping[str, Any] | None = None) -> pd.DataFrame:
-    """Show ``df`` localised, with Download CSV / Excel of the same rows; returns what is shown."""
+    """Show ``df`` localised (free text in the reader's language with its origin marker), with
+    Download CSV / Excel of the same rows; returns what is shown."""
+    df = content.localise_texts(df, lang(), translations())
     shown = exports.localise(df, lang())
     frame, config = _display(shown)
     config.update(column_config or {})
@@ -103,3 +111,18 @@ def protected_units(df: pd.DataFrame, national_total: Any = None, col: str = "vi
         return df
     total = None if is_missing(national_total) or isinstance(national_total, str) else int(national_total)
     return privacy.protect_units(df, col, national_total=total)
+
+
+def sort_units(codes) -> list[str]:
+    """Unit codes in the alphabetical order of their names in the session's language."""
+    lg = lang()
+    return sorted(codes, key=lambda c: formats.collation_key(i18n.unit_name(c, lg), lg))
+
+
+def sort_by_unit(df: pd.DataFrame, col: str = "code") -> pd.DataFrame:
+    """Rows in the alphabetical order of their unit's name in the session's language."""
+    if col not in df.columns or not len(df):
+        return df.reset_index(drop=True)
+    order = {c: i for i, c in enumerate(sort_units(df[col].dropna().unique()))}
+    return df.iloc[sorted(range(len(df)), key=lambda i: order.get(df[col].iloc[i], len(order)))].reset_index(
+        drop=True)
