@@ -1,4 +1,7 @@
-"""Small chart helpers (plotly): bars with integer axes, bars on a real date axis."""
+"""Small chart helpers (plotly): bars with integer axes, bars on a real date axis.
+
+Each figure is built once per server for the same data and arguments (``web.cache.shared``) and
+then drawn by every session that asks for it: plotly express costs tens of milliseconds a figure."""
 from __future__ import annotations
 
 from typing import Mapping
@@ -8,10 +11,17 @@ import plotly.express as px
 import streamlit as st
 
 from tipdash.values import is_missing
+from tipdash.web.cache import shared
 
 
 def bar(df: pd.DataFrame, x: str, y: str, color: str | None = None, *, labels: Mapping[str, str] | None = None,
         height: int = 360, orientation: str = "v"):
+    """A bar chart with an integer value axis (shared: do not change it)."""
+    args = (df, x, y, color, dict(labels or {}), height, orientation)
+    return shared("figure", "bar", lambda: _bar(*args), *args)
+
+
+def _bar(df, x, y, color, labels, height, orientation):
     fig = px.bar(df, x=x, y=y, color=color, labels=dict(labels or {}), height=height, orientation=orientation)
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend_title_text="")
     _integer_axis(fig, df[y], "x" if orientation == "h" else "y")
@@ -21,7 +31,12 @@ def bar(df: pd.DataFrame, x: str, y: str, color: str | None = None, *, labels: M
 def period_bars(df: pd.DataFrame, x: str, y: str, color: str | None, *, start: int, end: int, days: float,
                 labels: Mapping[str, str] | None = None, height: int = 360, hover_period: str | None = None):
     """Bars on a real date axis spanning the whole chosen years (a lone month is not stretched over
-    the axis), each ``days`` wide, integer counts."""
+    the axis), each ``days`` wide, integer counts (shared: do not change it)."""
+    args = (df, x, y, color, start, end, days, dict(labels or {}), height, hover_period)
+    return shared("figure", "period_bars", lambda: _period_bars(*args), *args)
+
+
+def _period_bars(df, x, y, color, start, end, days, labels, height, hover_period):
     fig = px.bar(df, x=x, y=y, color=color, labels=dict(labels or {}), height=height,
                  hover_data={hover_period: True, x: False} if hover_period else None)
     fig.update_traces(width=days * 86_400_000)

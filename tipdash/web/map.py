@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from tipdash import geo, i18n, privacy
 from tipdash.values import is_missing
+from tipdash.web.cache import shared
 from tipdash.web.state import fmt_number, lang, t
 
 #: status categories of the map, each drawn as its own trace with its own legend entry
@@ -107,8 +108,14 @@ def map_categories(df: pd.DataFrame, indicator: str, *, change: bool = False) ->
 
 def map_figure(cats: pd.DataFrame, indicator: str, *, highlight: Iterable[str] = (), height: int = 620,
                legend_title: str | None = None):
-    """Choropleth (maplibre, no tiles) with one trace per class / status and its own legend entry."""
-    lg = lang()
+    """Choropleth (maplibre, no tiles) with one trace per class / status and its own legend entry;
+    built once per server for the same categories, language and arguments (shared: do not change it)."""
+    args = (cats, indicator, tuple(sorted(highlight)), height, legend_title, lang())
+    return shared("figure", "map_figure", lambda: _map_figure(*args), *args)
+
+
+def _map_figure(cats: pd.DataFrame, indicator: str, highlight: tuple[str, ...], height: int,
+                legend_title: str | None, lg: str):
     gj = geo.load_geojson()
     classes = cats.attrs.get("classes", [])
     n = len(classes)
