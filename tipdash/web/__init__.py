@@ -24,10 +24,11 @@ from tipdash.web.charts import bar, chart, period_bars, period_groups, plotly_te
 from tipdash.web.profile import unit_profile
 from tipdash.web.state import (NUMERIC, PAGES, commission_codes, default_range, filters, fmt_number, lang,
                                page_guard, show_notices, sidebar_filters, t, unit_name)
-from tipdash.web.tables import NA_MARK, protected_units, sort_by_unit, sort_units, table
+from tipdash.web.tables import NA_MARK, protected_breakdown, protected_units, sort_by_unit, sort_units, table
 
 __all__ = ["NA_MARK", "NUMERIC", "PAGES", "available_years", "bar", "chart", "commission_codes", "data",
            "db_path", "default_range", "filters", "fmt_number", "get_store", "lang", "national_row", "page_guard",
-           "period_bars", "period_groups", "plotly_text", "protected_units", "require", "show_notices",
+           "period_bars", "period_groups", "plotly_text", "protected_breakdown", "protected_units", "require",
+           "show_notices",
            "sidebar_filters", "sort_by_unit", "sort_units", "t", "table", "translations", "unit_name",
            "unit_profile"]

@@ -60,12 +60,18 @@ def _class_label(lo: float, hi: float) -> str:
 
 
 def map_categories(df: pd.DataFrame, indicator: str, *, change: bool = False) -> pd.DataFrame:
-    """One row per drawn unit: ``code, category, value_text, status_text``.
+    """One row per drawn unit: ``code, category, value_text, status_text`` (once per server for
+    the same rows, indicator and language).
 
     ``df`` is ``unit_year`` (victims already protected) or ``change`` for ``change=True``.
     Categories: ``class_<i>`` (numbers > 0), zero, suppressed, not_given (reported, figure
     blank), not_reported, left_bank; in change mode decrease/no_change/increase/not_comparable."""
     lg = lang()
+    return shared("table", "map_categories", lambda: _map_categories(df, indicator, change, lg),
+                  df, indicator, change, lg).copy(deep=False)
+
+
+def _map_categories(df: pd.DataFrame, indicator: str, change: bool, lg: str) -> pd.DataFrame:
     rows = []
     by_code = {r["code"]: r for r in df.to_dict("records")}
     positives = []

@@ -120,10 +120,18 @@ def _prepared(df: pd.DataFrame, lg: str) -> tuple[pd.DataFrame, pd.DataFrame, pd
 
 
 def protected_units(df: pd.DataFrame, national_total: Any = None, col: str = "victims") -> pd.DataFrame:
+    """``privacy.protect_units`` (once per server for the same rows and total)."""
     if col not in df.columns:
         return df
     total = None if is_missing(national_total) or isinstance(national_total, str) else int(national_total)
-    return privacy.protect_units(df, col, national_total=total)
+    return shared("table", "protect_units", lambda: privacy.protect_units(df, col, national_total=total),
+                  df, col, total).copy(deep=False)
+
+
+def protected_breakdown(df: pd.DataFrame, col: str = "count", total: Any = None) -> pd.DataFrame:
+    """``privacy.protect_breakdown`` (once per server for the same rows and total)."""
+    return shared("table", "protect_breakdown", lambda: privacy.protect_breakdown(df, col, total=total),
+                  df, col, total).copy(deep=False)
 
 
 def sort_units(codes) -> list[str]:
