@@ -20,7 +20,7 @@ hardening.apply()
 
 from tipdash.web.auth import require  # noqa: E402 -- after the server is hardened
 from tipdash.web.cache import available_years, data, db_path, get_store, national_row, translations
-from tipdash.web.charts import bar, chart, period_bars, period_groups, plotly_text
+from tipdash.web.charts import bar, chart, period_bars, period_groups, periods_figure, plotly_text
 from tipdash.web.profile import unit_profile
 from tipdash.web.state import (NUMERIC, PAGES, commission_codes, default_range, filters, fmt_number, lang,
                                page_guard, show_notices, sidebar_filters, t, unit_name)
@@ -28,7 +28,7 @@ from tipdash.web.tables import NA_MARK, protected_breakdown, protected_units, so
 
 __all__ = ["NA_MARK", "NUMERIC", "PAGES", "available_years", "bar", "chart", "commission_codes", "data",
            "db_path", "default_range", "filters", "fmt_number", "get_store", "lang", "national_row", "page_guard",
-           "period_bars", "period_groups", "plotly_text", "protected_breakdown", "protected_units", "require",
-           "show_notices",
+           "period_bars", "period_groups", "periods_figure", "plotly_text", "protected_breakdown", "protected_units",
+           "require", "show_notices",
            "sidebar_filters", "sort_by_unit", "sort_units", "t", "table", "translations", "unit_name",
            "unit_profile"]
