@@ -45,13 +45,12 @@ else:
 undated = web.data("undated_activities", y0, y1, units=f.units_arg)
 if len(undated):
     st.markdown(f"**{web.t('page.timeline.undated_title')}**")
-    items = []   # one list, one element (a page of 20 years had ~860 elements here)
-    for r in undated.to_dict("records"):
-        where = web.t("common.national_level") if r.get("unit_code") == "MD" else web.unit_name(r.get("unit_code"))
-        items.append("- " + web.t("page.timeline.undated_item", year=r.get("year"), unit=where,
-                                  type=i18n.vocab_label("type", r.get("type"), lang),
-                                  n=web.fmt_number(r.get("activities"), bool(r.get("approximate")))))
-    st.markdown("\n".join(items))
+    def items() -> str:   # one list, one element (20 years: ~860 lines), written once per server and language
+        return "\n".join("- " + web.t("page.timeline.undated_item", year=r.get("year"), type=i18n.vocab_label(
+            "type", r.get("type"), lang), unit=web.t("common.national_level") if r.get("unit_code") == "MD"
+            else web.unit_name(r.get("unit_code")), n=web.fmt_number(r.get("activities"), bool(r.get("approximate"))))
+            for r in undated.to_dict("records"))
+    st.markdown(web.shared("table", "undated_items", items, undated, lang))
     st.caption(web.t("page.timeline.undated_caption"))
     web.table(undated, "undated_activities", year=span, filters=flt, key="tl_undated")
 
