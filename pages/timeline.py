@@ -1,11 +1,10 @@
 """Timeline: dated activities per month/week, sessions per quarter, trainings and campaigns as periods."""
 
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
 from tipdash import i18n, web
-from tipdash.i18n import content, formats
+from tipdash.i18n import formats
 
 web.require("view_public")  # the sign-in prompt instead of the page when public access is off
 
@@ -46,11 +45,12 @@ else:
 undated = web.data("undated_activities", y0, y1, units=f.units_arg)
 if len(undated):
     st.markdown(f"**{web.t('page.timeline.undated_title')}**")
-    for r in undated.to_dict("records"):
-        where = web.t("common.national_level") if r.get("unit_code") == "MD" else web.unit_name(r.get("unit_code"))
-        st.markdown("- " + web.t("page.timeline.undated_item", year=r.get("year"), unit=where,
-                                type=i18n.vocab_label("type", r.get("type"), lang),
-                                n=web.fmt_number(r.get("activities"), bool(r.get("approximate")))))
+    def items() -> str:   # one list, one element (20 years: ~860 lines), written once per server and language
+        return "\n".join("- " + web.t("page.timeline.undated_item", year=r.get("year"), type=i18n.vocab_label(
+            "type", r.get("type"), lang), unit=web.t("common.national_level") if r.get("unit_code") == "MD"
+            else web.unit_name(r.get("unit_code")), n=web.fmt_number(r.get("activities"), bool(r.get("approximate"))))
+            for r in undated.to_dict("records"))
+    st.markdown(web.shared("table", "undated_items", items, undated, lang))
     st.caption(web.t("page.timeline.undated_caption"))
     web.table(undated, "undated_activities", year=span, filters=flt, key="tl_undated")
 
@@ -81,27 +81,7 @@ if f.units:
     per = per[per["unit_code"].isin(f.units) | (per["unit_code"] == "MD")]
 dated = per.dropna(subset=["start_date", "end_date"]) if len(per) else per
 if len(dated):
-    # one bar per period, however many commissions share it (20 years × 35 units would be thousands)
-    g = web.period_groups(dated)
-    g = content.localise_texts(g, lang, web.translations(), columns=("name",))   # free text in the reader's language
-    g["kind_label"] = [i18n.vocab_label("period_kind", k, lang) for k in g["kind"]]
-    g["label"] = [web.plotly_text(n, limit=60) for n in g["name"]]   # plotly reads a little HTML in texts
-    g["name"] = [web.plotly_text(n) for n in g["name"]]
-    g["who"] = [", ".join(web.t("common.national_level") if c == "MD" else web.unit_name(c) for c in us)
-                if len(us) <= 3 else web.t("page.timeline.n_units", n=len(us)) for us in g["units"]]
-    g["count_text"] = [web.fmt_number(c) for c in g["count"]]
-    fig = px.timeline(g, x_start="start_date", x_end="end_date", y="label", color="kind_label",
-                      hover_name="name", hover_data={"who": True, "count_text": True, "label": False,
-                                                     "kind_label": False, "start_date": False, "end_date": False},
-                      # distinct labels: plotly merges hover rows of columns labelled alike ("=…" rows)
-                      labels={c: i18n.column_label(k, lang) for c, k in (
-                          ("who", "unit"), ("count_text", "count"), ("kind_label", "kind"), ("label", "name"),
-                          ("start_date", "start_date"), ("end_date", "end_date"))},
-                      height=140 + 46 * g["label"].nunique())
-    fig.update_yaxes(autorange="reversed", title=None)
-    fig.update_xaxes(tickformat="%m.%Y")
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend_title_text="")
-    web.chart(fig, "tl_periods")
+    web.chart(web.periods_figure(dated), "tl_periods")   # one bar per period, in the reader's language
     st.caption(web.t("page.timeline.periods_caption"))
 else:
     st.info(web.t("page.timeline.no_periods"))

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from tipdash import geo, i18n, privacy
 from tipdash.values import is_missing
+from tipdash.web.cache import shared
 from tipdash.web.state import fmt_number, lang, t
 
 #: status categories of the map, each drawn as its own trace with its own legend entry
@@ -59,12 +60,18 @@ def _class_label(lo: float, hi: float) -> str:
 
 
 def map_categories(df: pd.DataFrame, indicator: str, *, change: bool = False) -> pd.DataFrame:
-    """One row per drawn unit: ``code, category, value_text, status_text``.
+    """One row per drawn unit: ``code, category, value_text, status_text`` (once per server for
+    the same rows, indicator and language).
 
     ``df`` is ``unit_year`` (victims already protected) or ``change`` for ``change=True``.
     Categories: ``class_<i>`` (numbers > 0), zero, suppressed, not_given (reported, figure
     blank), not_reported, left_bank; in change mode decrease/no_change/increase/not_comparable."""
     lg = lang()
+    return shared("table", "map_categories", lambda: _map_categories(df, indicator, change, lg),
+                  df, indicator, change, lg).copy(deep=False)
+
+
+def _map_categories(df: pd.DataFrame, indicator: str, change: bool, lg: str) -> pd.DataFrame:
     rows = []
     by_code = {r["code"]: r for r in df.to_dict("records")}
     positives = []
@@ -107,8 +114,14 @@ def map_categories(df: pd.DataFrame, indicator: str, *, change: bool = False) ->
 
 def map_figure(cats: pd.DataFrame, indicator: str, *, highlight: Iterable[str] = (), height: int = 620,
                legend_title: str | None = None):
-    """Choropleth (maplibre, no tiles) with one trace per class / status and its own legend entry."""
-    lg = lang()
+    """Choropleth (maplibre, no tiles) with one trace per class / status and its own legend entry;
+    built once per server for the same categories, language and arguments (shared: do not change it)."""
+    args = (cats, indicator, tuple(sorted(highlight)), height, legend_title, lang())
+    return shared("figure", "map_figure", lambda: _map_figure(*args), *args)
+
+
+def _map_figure(cats: pd.DataFrame, indicator: str, highlight: tuple[str, ...], height: int,
+                legend_title: str | None, lg: str):
     gj = geo.load_geojson()
     classes = cats.attrs.get("classes", [])
     n = len(classes)
