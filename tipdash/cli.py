@@ -107,7 +107,7 @@ def _users(args) -> int:
 
     if args.users_cmd == "list":
         for name, user in sorted(auth.load_users().items()):
-            print(f"{name}\t{user['role']}")
+            print(f"{name}\t{user['role']}" + (f"\t{user['unit']}" if user.get("unit") else ""))
         return 0
     if args.users_cmd == "remove":
         return 0 if auth.remove_user(args.name) else 2
@@ -118,7 +118,7 @@ def _users(args) -> int:
         print("Passwords differ", file=sys.stderr)
         return 2
     try:
-        auth.add_user(args.name, args.role, password)
+        auth.add_user(args.name, args.role, password, unit=args.unit)
     except auth.AuthError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -226,7 +226,8 @@ def _account_commands(sub) -> None:
     ussub = us.add_subparsers(dest="users_cmd", required=True)
     ua = ussub.add_parser("add", help="create or replace a user; prompts for the password")
     ua.add_argument("name")
-    ua.add_argument("--role", choices=["analyst", "admin"], required=True)
+    ua.add_argument("--role", choices=["commission", "analyst", "admin"], required=True)
+    ua.add_argument("--unit", help="commission role: the unit it files for (ISO code such as MD-CA, or name)")
     ua.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     ussub.add_parser("list", help="user names and roles")
     ur = ussub.add_parser("remove")

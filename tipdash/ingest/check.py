@@ -17,7 +17,7 @@ from tipdash.ingest.sheet import FACT_COLUMNS, Parsed, Problem, Submission
 from tipdash.ingest.validate import parse
 
 _SUB_FIELDS = ("unit_code", "unit_label", "year", "sheet", "row_no", "reported", "submitted_on", "prepared_by",
-               "source_lang")
+               "source_lang", "contact_name", "contact_email", "contact_phone")
 
 
 def check_file(name: str, data: bytes) -> tuple[dict, dict]:
@@ -105,6 +105,8 @@ def _unsub(s) -> Submission:
                          need(s["row_no"], int, "row"), need(s["reported"], (bool, type(None)), "reported"),
                          unvalue(s["submitted_on"]), need(s["prepared_by"], (str, type(None)), "preparer"))
         sub.source_lang = need(s["source_lang"], (str, type(None)), "language")
+        for k in ("contact_name", "contact_email", "contact_phone"):
+            setattr(sub, k, need(s.get(k), (str, type(None)), "contact"))
         sub.tables = tuple(t for t in need(s["tables"], list, "tables") if t in FACT_COLUMNS)
         sub.rows = need(s["rows"], int, "rows")
     except KeyError:

@@ -3,6 +3,7 @@ and one fact sheet per kind of fact (`facts`)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from tipdash import vocab
 from tipdash.ingest import origin
@@ -32,7 +33,8 @@ def _parse_report(ctx: _Ctx, sheets: dict, keys: dict, nonblank: dict, merged: M
     if ctx.has_errors or head["unit"] is None or year is None:
         return []
     return [Submission(head["unit"], head["unit_text"], year, head["sheet"], head["rows"].get("unit", 1),
-                       head["reported"], head["submitted_on"], head["prepared_by"], facts, head["language"])]
+                       head["reported"], head["submitted_on"], head["prepared_by"], facts, head["language"],
+                       **{k: head[k] for k in CONTACT_FIELDS})]
 
 
 def _check_sheet_names(ctx: _Ctx, keys: dict, nonblank: dict) -> None:
@@ -91,7 +93,7 @@ def _cell(row: list, j: int):
 def _parse_commission(ctx: _Ctx, sheet: str, rows: list[list], merged: MergedFn | None) -> dict | None:
     head: dict = {"sheet": sheet, "unit": None, "unit_text": None, "year": None, "submitted_on": None,
                   "prepared_by": None, "reported": None, "reported_raw": None, "rows": {}, "labels": {},
-                  "errors": set(), "language": origin.DEFAULT_SOURCE_LANG}
+                  "errors": set(), "language": origin.DEFAULT_SOURCE_LANG, **dict.fromkeys(CONTACT_FIELDS)}
     if not rows or all(_blank_row(r) for r in rows):
         ctx.error(sheet, None, None, None, "commission.empty", sheet=sheet)
         return None
@@ -163,6 +165,7 @@ def _commission_values(ctx: _Ctx, sheet: str, raw: dict, head: dict) -> None:
         head["language"] = origin.parse_language(value) or origin.DEFAULT_SOURCE_LANG
     except ValueError:
         ctx.error(sheet, i, label, value, "commission.language", cell, value=value)
+    _contact(ctx, sheet, head, where)
     i, label, value, cell = where("reported", "Reported")
     head["reported_raw"] = value
     try:
@@ -170,6 +173,23 @@ def _commission_values(ctx: _Ctx, sheet: str, raw: dict, head: dict) -> None:
     except CellError as exc:
         head["errors"].add("reported")
         ctx.error(sheet, i, label, value, exc.code, cell, **exc.params)
+
+
+CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _contact(ctx: _Ctx, sheet: str, head: dict, where) -> None:
+    """The optional contact details: text; an e-mail address must look like one."""
+    for fld, default in zip(CONTACT_FIELDS, ("Secretary", "E-mail", "Phone")):
+        i, label, value, cell = where(fld, default)
+        text = to_text(value)
+        if not text:
+            continue
+        if fld == "contact_email" and not _EMAIL.fullmatch(text):
+            ctx.error(sheet, i, label, value, "commission.email", cell, value=value)
+            continue
+        head[fld] = ctx.text(sheet, i, label, cell, text)
 
 
 def _submitted_on(ctx: _Ctx, sheet: str, head: dict, i, label, value, cell) -> None:

@@ -55,6 +55,9 @@ class Submission:
     source_lang: str | None = None         # language of the free text (format A field Language)
     tables: tuple[str, ...] = ()           # the fact tables present (parent side, facts not loaded)
     rows: int = 0                          # their rows (parent side)
+    contact_name: str | None = None        # optional contact details (Commission sheet)
+    contact_email: str | None = None
+    contact_phone: str | None = None
 
     @property
     def fact_rows(self) -> int:

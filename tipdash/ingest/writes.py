@@ -113,7 +113,8 @@ def _wipe(con, user: str) -> None:
 IMPORT_COLUMNS = ("import_id", "file_name", "sha256", "size_bytes", "format", "imported_at", "imported_by",
                   "synthetic")
 SUBMISSION_COLUMNS = ("submission_id", "import_id", "unit_code", "year", "format", "sheet", "row_no",
-                      "submitted_on", "prepared_by", "reported", "sheets", "status", "changed_at", "source_lang")
+                      "submitted_on", "prepared_by", "reported", "sheets", "status", "changed_at", "source_lang",
+                      "contact_name", "contact_email", "contact_phone")
 
 
 class _Pending:
@@ -207,7 +208,8 @@ def _write_file(con, f: BatchFile, user: str, pending: _Pending, current: dict) 
         pending.submissions.append((sid, import_id, sub.unit_code, sub.year, f.parsed.format, sub.sheet, sub.row_no,
                                     sub.submitted_on, sub.prepared_by, sub.reported,
                                     ",".join(sorted(sub.tables)) if f.parsed.format == "report" else None,
-                                    "current", now, sub.source_lang))
+                                    "current", now, sub.source_lang, sub.contact_name, sub.contact_email,
+                                    sub.contact_phone))
         for table, cols in facts[id(sub)].items():
             batch = pending.facts[table]
             batch[0].extend([sid] * len(cols[0]))
