@@ -217,8 +217,8 @@ def _from_fact(section: str, field: str, table: dict, i: int):
     k = kind(section, field)
     if k == "date" and v is not None and (table.get(f"{field}_precision") or [None] * (i + 1))[i] == "month":
         return str(v)[:7]                                # known to the month: "2022-07", as it was written
-    if k == "yesno":
-        return None if v is None else ("yes" if v else "no")
+    if k == "yesno":                                     # stored false = blank or "no": blank, the default
+        return "yes" if v else None
     if k == "assist" and v is None and (table.get(f"{field}_provided") or [None] * (i + 1))[i]:
         return "yes"
     return v
