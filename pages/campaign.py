@@ -11,10 +11,11 @@ from tipdash.web import campaign as web_campaign
 
 web.require("campaign")  # admins only
 
+head = st.container()
 this_year = dt.date.today().year
 year = int(st.selectbox(web.t("campaign.year"), list(range(this_year, 2014, -1)), index=1, key="campaign_year"))
-st.title(web.t("campaign.title", year=year))
-st.caption(web.t("campaign.intro"))
+head.title(web.t("campaign.title", year=year))
+head.caption(web.t("campaign.intro"))
 web_campaign.message()
 
 reader = web.get_store()                 # not cached: drafts change without anything else changing
@@ -41,7 +42,7 @@ st.subheader(web.t("campaign.late_title"))
 late = campaign.late(status)
 if len(late):
     st.caption(web.t("campaign.contacts_note"))
-    web.table(web.sort_by_unit(web_campaign.shown(late.assign(status="late", via=None, completeness=None,
+    web.table(web.sort_by_unit(web_campaign.shown(late.assign(status="late", channel=None, completeness=None,
                                                               submitted_at=None))[list(late.columns)],
                                "unit_code"), "campaign_late", year=year, key="campaign_late")
 else:

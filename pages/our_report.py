@@ -11,6 +11,7 @@ from tipdash.web import report as rep
 
 web.require("file_report")  # commission accounts (own unit) and admins; anyone else: the sign-in prompt
 
+head = st.container()
 unit, year = rep.unit_and_year()
 if unit is None:
     st.error(web.t("report.no_unit"))
@@ -21,8 +22,8 @@ except drafts.Forbidden:
     st.error(web.t("report.forbidden"))
     st.stop()
 
-st.title(web.t("report.title", unit=web.unit_name(unit), year=year))
-st.caption(web.t("report.intro"))
+head.title(web.t("report.title", unit=web.unit_name(unit), year=year))
+head.caption(web.t("report.intro"))
 base, version, draft = rep.load_state(unit, year)
 locked, lock_info = drafts.locked(web.get_store(), year)
 rep.status_lines(draft, {**lock_info, "year": year} if locked else None)

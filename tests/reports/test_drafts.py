@@ -173,7 +173,7 @@ def test_campaign_status_per_unit(db, users, tmp_path):
     reader = store.Store(db)
     before = campaign.status(reader, 2023, today=dt.date(2024, 2, 1), due=due).set_index("unit_code")
     assert len(before) == 35
-    assert before.loc["MD-CA", "status"] == "submitted" and before.loc["MD-CA", "via"] == "online"
+    assert before.loc["MD-CA", "status"] == "submitted" and before.loc["MD-CA", "channel"] == "online"
     assert 0 < before.loc["MD-CA", "completeness"] <= 1
     assert before.loc["MD-CA", "contact_email"] == "maria@example.md"
     assert before.loc["MD-UN", "status"] == "draft" and before.loc["MD-UN", "last_change_by"] == "ungheni"

@@ -21,7 +21,7 @@ from tipdash.reports import content as rc
 
 STATUSES = ("not_started", "draft", "submitted", "late")
 CONTACTS = ("contact_name", "contact_email", "contact_phone")
-COLUMNS = ("unit_code", "status", "submitted_at", "via", "completeness", "unsubmitted_changes", "draft_version",
+COLUMNS = ("unit_code", "status", "submitted_at", "channel", "completeness", "unsubmitted_changes", "draft_version",
            "last_change_at", "last_change_by", "locked", *CONTACTS)
 
 
@@ -93,7 +93,7 @@ def status(reader: store.Store, year: int, today: dt.date | None = None, due: dt
         changes = []
         if sub is not None:
             row.update(status="submitted", submitted_at=sub["imported_at"],
-                       via="online" if str(sub["file_name"]).startswith("filed online by ") else "import",
+                       channel="online" if str(sub["file_name"]).startswith("filed online by ") else "import",
                        completeness=share.get(sub["submission_id"]))
             changes.append((sub["imported_at"], sub["imported_by"]))
         elif due is not None and today > due:

@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 from tipdash import store
-from tipdash.i18n import formats
 from tipdash.reports import campaign, drafts
 from tipdash.web import auth as web_auth
 from tipdash.web.cache import db_path
@@ -16,13 +15,11 @@ _MSG = "_campaign_msg"
 
 
 def shown(df: pd.DataFrame) -> pd.DataFrame:
-    """The status table as people read it: statuses and channels as words, completeness as a
-    percentage (blank when not applicable or not submitted), times to the minute."""
-    lg = lang()
+    """The status table as people read it: statuses and channels as words, times to the minute
+    (completeness stays a share: ``exports.localise`` writes it as a percentage)."""
     out = df.copy()
     out["status"] = [t(f"campaign.status.{s}") for s in out["status"]]
-    out["via"] = [t(f"campaign.via.{v}") if isinstance(v, str) else None for v in out["via"]]
-    out["completeness"] = [None if pd.isna(v) else formats.fmt_percent(v, lg) for v in out["completeness"]]
+    out["channel"] = [t(f"campaign.channel.{v}") if isinstance(v, str) else None for v in out["channel"]]
     for col in ("submitted_at", "last_change_at"):
         out[col] = [None if pd.isna(v) else f"{pd.Timestamp(v):%Y-%m-%d %H:%M}" for v in out[col]]
     return out

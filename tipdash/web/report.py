@@ -186,7 +186,7 @@ def section_editor(section: str, rows: list[dict], none: bool, disabled: bool, g
     if section == "victims":
         st.caption(t("report.victims_note"))
     edited = st.data_editor(_frame(section, rows), key=f"rep_ed_{section}_{gen}", num_rows="dynamic",
-                            hide_index=True, disabled=disabled, width="stretch",
+                            hide_index=True, disabled=disabled, width="stretch", placeholder="",
                             column_config={f: _column(section, f) for f in rc.fields(section)})
     out = [{f: (None if pd.isna(v) else v) for f, v in r.items()} for r in edited.to_dict("records")]
     zero = False
