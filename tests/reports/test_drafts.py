@@ -184,3 +184,36 @@ def test_campaign_status_per_unit(db, users, tmp_path):
     late = campaign.late(after.reset_index())
     assert "MD-CA" not in set(late["unit_code"]) and len(late) == 34
     assert late.set_index("unit_code").loc["MD-UN", "contact_name"] == "Maria Secretar"
+
+
+KILLED_SAVER = r"""
+import sys, time
+from tipdash import store
+from tipdash.reports import drafts
+from tipdash.reports import content as rc
+real = store.now_utc
+def slow():                        # called inside the write, after the copy: hold it there
+    print("inside", flush=True)
+    time.sleep(60)
+    return real()
+store.now_utc = slow
+c = rc.empty(); c["commission"]["prepared_by"] = "never saved"
+drafts.save(sys.argv[1], "MD-CA", 2023, c, "cahul", base=1)
+"""
+
+
+def test_a_save_killed_mid_write_leaves_the_saved_draft(db, users):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    drafts.save(db, "MD-CA", 2023, good_content(), "cahul", base=0)
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_SAVER, str(db)], stdout=subprocess.PIPE,
+                            cwd=str(store.ROOT), env={**os.environ, "PYTHONPATH": str(store.ROOT)})
+    assert proc.stdout.readline().strip() == b"inside"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    d = drafts.load(store.Store(db), "MD-CA", 2023)
+    assert d.version == 1 and d.content["commission"]["prepared_by"] == "Secretary"
+    assert drafts.save(db, "MD-CA", 2023, good_content(), "cahul", base=1).version == 2   # lock released
