@@ -3,7 +3,8 @@ precomputed figures and tables. Run in a fresh process with TIPDASH_DB set:
 
     pages_bench.py RUNS WORKDIR
 
-Prints one JSON object: per page the cold/warm run times (ms), the bare page's warm time, the bytes
+Prints one JSON object: per page (and per extra view of ``VIEWS``, e.g. ``map+profile``; only those
+named in $BENCH_PAGES when it is set) the cold/warm run times (ms), the bare page's warm time, the bytes
 of every element the page sends (serialised protobuf, as Streamlit puts it on the websocket) and
 the map figure's JSON size. WORKDIR receives `bare_<page>.pkl` (the precomputed content) and
 `map_figure.json` (for the browser benchmark).
@@ -28,10 +29,28 @@ BARE = str(ROOT / "bench" / "bare_page.py")
 TIMEOUT = 300
 
 
+#: views beside the pages' default ones: name -> (page, session state set before the first run).
+#: The views across years (issue 11) are measured like the pages: a unit's history in the map's
+#: profile, the change against a base year, a unit on the Across years page, the district x year
+#: table of victims (privacy from each year's base), the national statistics by sex.
+VIEWS: dict[str, tuple[str, dict]] = {
+    "map+profile": ("map", {"profile_unit": "MD-CA"}),
+    "map+change": ("map", {"map_mode": "change"}),
+    "trends+unit": ("trends", {"trends_unit": "MD-CA"}),
+    "trends+victims": ("trends", {"indicator": "victims"}),
+    "victims+sex": ("victims", {"nat_view": "sex"}),
+}
+
+
 def pages() -> list[str]:
     from tipdash import web
 
     return list(web.PAGES)
+
+
+def targets() -> list[tuple[str, str, dict]]:
+    """(name, page, session state): every page as it opens, then the extra views."""
+    return [(p, p, {}) for p in pages()] + [(name, page, state) for name, (page, state) in VIEWS.items()]
 
 
 def elements(at: AppTest) -> list:
@@ -100,9 +119,12 @@ def sign_in(at: AppTest) -> None:
     at.session_state[web_auth.VIA] = "password"
 
 
-def bench_page(page: str, runs: int, workdir: Path) -> dict:
+def bench_page(page: str, runs: int, workdir: Path, name: str | None = None, state: dict | None = None) -> dict:
+    name = name or page
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     sign_in(at)
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
     at.run()                                           # lands on the default page (map)
     if page != "map":
         at.switch_page(f"pages/{page}.py").run()
@@ -113,7 +135,7 @@ def bench_page(page: str, runs: int, workdir: Path) -> dict:
         cold.append(timed_run(at))
     timed_run(at)                                      # one more to be sure every cache is filled
     got = content(at)
-    bare_path = workdir / f"bare_{page}.pkl"
+    bare_path = workdir / f"bare_{name.replace('+', '_')}.pkl"
     bare_path.write_bytes(pickle.dumps(got))
     os.environ["BENCH_BARE"] = str(bare_path)
     bt = AppTest.from_file(BARE, default_timeout=TIMEOUT)
@@ -128,7 +150,7 @@ def bench_page(page: str, runs: int, workdir: Path) -> dict:
     res["payload_bytes"] = proto_bytes(at)
     res["elements"] = len(elements(at))
     res["figures"], res["tables"] = len(got["figures"]), len(got["frames"])
-    if page == "map" and got["figures"]:
+    if name == "map" and got["figures"]:
         spec = got["figures"][0]["spec"]
         res["map_figure_json_bytes"] = len(spec.encode("utf-8"))
         (workdir / "map_figure.json").write_text(json.dumps(got["figures"][0]), encoding="utf-8")
@@ -143,11 +165,14 @@ def main(runs: int, workdir: str) -> dict:
     work = Path(workdir)
     work.mkdir(parents=True, exist_ok=True)
     out = {"pages": {}}
-    for page in pages():
+    only = set(filter(None, os.environ.get("BENCH_PAGES", "").split(",")))
+    for name, page, state in targets():
+        if only and name not in only:
+            continue
         try:
-            out["pages"][page] = bench_page(page, runs, work)
+            out["pages"][name] = bench_page(page, runs, work, name, state)
         except Exception as exc:  # noqa: BLE001 -- one broken page must not hide the others
-            out["pages"][page] = {"errors": [f"{type(exc).__name__}: {exc}"[:500]]}
+            out["pages"][name] = {"errors": [f"{type(exc).__name__}: {exc}"[:500]]}
     out["peak_rss_mb"] = self_hwm_mb()
     return out
 

@@ -166,6 +166,18 @@ def bench_import(files: list[dict], work: Path, cfg: dict, largest: bool, planne
     return imp, op
 
 
+def add_national_series(db: str) -> str:
+    """The real national series (data/national, format C, 396 rows) in the pages' database, after
+    the timed import: the Victims page draws it beside the SYNTHETIC commission figures."""
+    from tipdash import ingest
+    from tipdash.ingest.load import NATIONAL_FILES
+
+    report = ingest.import_paths(list(NATIONAL_FILES), db, user="bench")
+    if not report.ok:
+        raise RuntimeError(f"the national series did not import: {report}")
+    return "; ".join(str(f) for f in report.files)
+
+
 def bench_scale(scale: int, files: list[dict], out: Path, cfg: dict, planner: Planner, largest: bool,
                 only: set[str]) -> dict:
     work = out / f"{cfg['name']}_{scale}y"
@@ -175,6 +187,7 @@ def bench_scale(scale: int, files: list[dict], out: Path, cfg: dict, planner: Pl
     imp, op = bench_import(files, work, cfg, largest, planner, scale, "openpyxl" in only)
     t0 = time.monotonic()
     res["import"] = imp
+    res["national_series"] = add_national_series(imp["db"])
     res["import_s"] = imp["seconds"]["median"]
     res["import_rows_per_s"] = imp["rows_per_s"]
     if op:
@@ -375,7 +388,11 @@ def notes(results: dict, cfg: dict) -> list[str]:
         f"there are more than {cfg['sample']} workbooks, the openpyxl read is timed on a fixed random sample "
         f"of {cfg['sample']} (random.Random(0)) and extrapolated by bytes.",
         "page_*_ms: wall time of AppTest.run() on app.py switched to the page (app.py's navigation and "
-        "sidebar included). Cold = after st.cache_data.clear() and st.cache_resource.clear() (the store "
+        "sidebar included); names with '+' are views of a page (pages_bench.VIEWS: map+profile = a unit's "
+        "history and profile open, map+change = change against the previous year, trends+unit, "
+        "trends+victims = the district x year table of victims, victims+sex = the national statistics by "
+        "sex). The pages' database also holds the real national series (data/national), imported after "
+        "the timed import. Cold = after st.cache_data.clear() and st.cache_resource.clear() (the store "
         "handle is reopened; module-level caches and the OS page cache stay warm). Warm = the same page "
         "run again with every cache filled.",
         "page_vs_bare = page warm time / warm time of bench/bare_page.py drawing the same figures "

@@ -25,6 +25,7 @@ st.markdown("\n".join(f"- **{i18n.vocab_label('reporting_status', c, lang)}**: {
 st.subheader(web.t("page.about.sources"))
 st.markdown(web.t("page.about.source_note"))
 st.markdown(web.t("page.about.source_imports"))
+st.markdown(web.t("page.about.source_national"))
 try:
     last = web.data("last_import")
 except Exception:  # noqa: BLE001
@@ -35,8 +36,10 @@ st.markdown(web.t("page.about.last_import",
 
 st.subheader(web.t("page.about.privacy"))
 st.markdown(web.t("page.about.privacy_rule", threshold=privacy.threshold(), label=privacy.label()))
+st.markdown(web.t("page.about.privacy_scope"))
 
 st.subheader(web.t("page.about.licence"))
 st.markdown(web.t("page.about.licence_data"))
+st.markdown(web.t("page.about.licence_national"))
 st.markdown(web.t("page.about.licence_map"))
 st.caption(web.t("page.about.map_disclaimer"))

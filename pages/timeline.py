@@ -1,10 +1,12 @@
-"""Timeline: dated activities per month/week, sessions per quarter, trainings and campaigns as periods."""
+"""Timeline: the yearly summary of the whole period first, then dated activities per month/week (undated
+ones in a collapsed table), sessions per quarter, trainings and campaigns as periods."""
 
 import pandas as pd
 import streamlit as st
 
 from tipdash import i18n, web
 from tipdash.i18n import formats
+from tipdash.web import history as web_history
 
 web.require("view_public")  # the sign-in prompt instead of the page when public access is off
 
@@ -18,6 +20,19 @@ lang = f.lang
 y0, y1 = f.years
 span = y0 if y0 == y1 else (y0, y1)
 flt = f.export_filters("years", "units")
+
+# --- summary first: the whole period, per year ----------------------------------------------------
+years = web.available_years()
+st.subheader(web.t("page.timeline.summary", period=formats.year_span(years[0], years[-1], lang)))
+totals = web.data("yearly_totals", years[0], years[-1], units=f.units_arg)
+totals = totals[totals["year"].isin(years)].reset_index(drop=True)
+left, right = st.columns(2)
+for col, ind in ((left, "sessions"), (right, "information_activities")):
+    with col:
+        web.chart(web_history.yearly_chart(ind, tuple(years), f.units), f"tl_sum_{ind}")
+st.caption(web.t("page.timeline.summary_caption"))
+with st.expander(web.t("page.common.data_table")):
+    web.table(totals, "yearly_totals", year=(years[0], years[-1]), filters=f.export_filters("units"), key="tl_sum")
 
 # --- dated activities -------------------------------------------------------------------------
 st.subheader(web.t("page.timeline.activities", period=formats.year_span(y0, y1, lang)))
@@ -43,21 +58,14 @@ else:
     st.info(web.t("page.timeline.no_dated_activities"))
 
 undated = web.data("undated_activities", y0, y1, units=f.units_arg)
-if len(undated):
-    st.markdown(f"**{web.t('page.timeline.undated_title')}**")
-    def items() -> str:   # one list, one element (20 years: ~860 lines), written once per server and language
-        return "\n".join("- " + web.t("page.timeline.undated_item", year=r.get("year"), type=i18n.vocab_label(
-            "type", r.get("type"), lang), unit=web.t("common.national_level") if r.get("unit_code") == "MD"
-            else web.unit_name(r.get("unit_code")), n=web.fmt_number(r.get("activities"), bool(r.get("approximate"))))
-            for r in undated.to_dict("records"))
-    st.markdown(web.shared("table", "undated_items", items, undated, lang))
-    st.caption(web.t("page.timeline.undated_caption"))
-    web.table(undated, "undated_activities", year=span, filters=flt, key="tl_undated")
+if len(undated):   # totals of a year without a date: listed, not drawn at a point in time
+    with st.expander(web.t("page.timeline.undated_title") + f" ({web.fmt_number(len(undated))})"):
+        st.caption(web.t("page.timeline.undated_caption"))
+        web.table(undated, "undated_activities", year=span, filters=flt, key="tl_undated")
 
 # --- sessions -----------------------------------------------------------------------------------
 st.subheader(web.t("page.timeline.sessions"))
 q = web.data("sessions_per_quarter", y0, y1, units=f.units_arg)
-per_year = web.data("sessions_per_year", y0, y1, units=f.units_arg)
 if len(q):
     qq = q.copy()
     qq["start"] = [pd.Period(v, freq="Q").start_time + pd.Timedelta(days=45) for v in qq["quarter"]]
@@ -70,9 +78,6 @@ if len(q):
         web.table(q, "sessions_per_quarter", year=span, filters=flt, key="tl_q")
 else:
     st.info(web.t("page.timeline.no_dated_sessions"))
-if len(per_year):
-    st.markdown(f"**{web.t('page.timeline.sessions_per_year')}**")
-    web.table(per_year, "sessions_per_year", year=span, filters=flt, key="tl_py")
 
 # --- periods: trainings and campaigns ------------------------------------------------------------
 st.subheader(web.t("page.timeline.periods"))

@@ -5,6 +5,7 @@ import streamlit as st
 from tipdash import exports, i18n, privacy, web
 from tipdash.values import is_missing
 from tipdash.web import auth as web_auth
+from tipdash.web import national as web_national
 from tipdash.web.downloads import protected_download
 
 web.require("view_public")  # the sign-in prompt instead of the page when public access is off
@@ -27,6 +28,10 @@ c1.metric(web.t("page.victims.total", year=f.year), web.fmt_number(row.get("tota
 c2.metric(web.t("page.victims.districts_sum"), web.fmt_number(row.get("districts_sum")))
 c3.metric(web.t("page.victims.national_level"), web.fmt_number(row.get("national_level")))
 st.caption(web.t("page.victims.privacy_rule", threshold=privacy.threshold(), label=privacy.label()))
+
+# --- national statistics 2011-2025, beside the commissions' figure of the year ----------------------
+with st.container(border=True):
+    web_national.national_section(f.year)
 
 # --- by unit ----------------------------------------------------------------------------------
 st.subheader(web.t("page.victims.by_unit"))

@@ -120,3 +120,18 @@ def synthetic_report_sheets(unit: str, year: int) -> dict:
         sheets[name] = [sheets[name][0]] + [
             [f"SYNTHETIC {c}" if j == col and c else c for j, c in enumerate(row)] for row in sheets[name][1:]]
     return sheets
+
+
+def build_history_db(path: Path, work: Path, years: int = 4, first_year: int = 2018) -> Path:
+    """SYNTHETIC multi-year database for the views across years: the real 2022 seed and national
+    series (init), plus `tipdash synth` reports of all 35 commissions for ``years`` years from
+    ``first_year`` (small: 30 activities a unit-year). Test-only; every synthetic file says so."""
+    from tipdash import ingest
+    from tipdash.ingest import synth
+
+    report = ingest.init_db(path)
+    assert report.ok, str(report)
+    synth.generate(work / "synth", years=years, activities_per_unit=30, seed=3, first_year=first_year)
+    extra = ingest.import_paths([work / "synth"], path, user="test")
+    assert extra.ok, str(extra)
+    return path

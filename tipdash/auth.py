@@ -50,7 +50,7 @@ ONLY_ROLES = {"file_report": ("commission", "admin")}
 
 # Pages (by file stem) and the permission they need.
 PAGE_PERMISSION = {
-    "map": "view_public", "timeline": "view_public", "victims": "view_public",
+    "map": "view_public", "trends": "view_public", "timeline": "view_public", "victims": "view_public",
     "reporting": "view_public", "about": "view_public", "import": "import", "audit": "audit",
     "our_report": "file_report", "campaign": "campaign",
 }

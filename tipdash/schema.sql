@@ -10,10 +10,12 @@ CREATE TABLE IF NOT EXISTS units (
 -- One row per imported file.
 CREATE TABLE IF NOT EXISTS imports (
     import_id BIGINT PRIMARY KEY, file_name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL,
-    size_bytes BIGINT, format VARCHAR NOT NULL,          -- 'report' (format A) | 'summary' (format B)
+    size_bytes BIGINT, format VARCHAR NOT NULL,          -- 'report' (format A) | 'summary' (format B) | 'series' (format C)
     imported_at TIMESTAMP NOT NULL, imported_by VARCHAR, synthetic BOOLEAN DEFAULT false);
 
--- One row per unit-year found in a file. At most one 'current' per (unit_code, year).
+-- One row per unit-year found in a file (format C: per year and source, unit 'MD').
+-- At most one 'current' per (unit_code, year, source): source is NULL for formats A and B, so a
+-- national series never supersedes (or is superseded by) the national-level report of its year.
 CREATE TABLE IF NOT EXISTS submissions (
     submission_id BIGINT PRIMARY KEY, import_id BIGINT NOT NULL, unit_code VARCHAR NOT NULL,
     year INTEGER NOT NULL, format VARCHAR NOT NULL, sheet VARCHAR, row_no INTEGER,
@@ -21,6 +23,9 @@ CREATE TABLE IF NOT EXISTS submissions (
     sheets VARCHAR,                                        -- format A: fact sheets present, comma-separated (present + no rows = 0)
     status VARCHAR NOT NULL,                               -- current | superseded | reverted
     superseded_by BIGINT, changed_at TIMESTAMP);
+-- Added after the first release (databases built before keep working: the write path adds them).
+ALTER TABLE submissions ADD COLUMN IF NOT EXISTS source VARCHAR;   -- format C: the source id it publishes
+ALTER TABLE submissions ADD COLUMN IF NOT EXISTS digest VARCHAR;   -- format C: sha256 of its rows and source
 
 -- Format B: one row per unit-year of the consolidated summary.
 CREATE TABLE IF NOT EXISTS summary (
@@ -74,6 +79,17 @@ CREATE TABLE IF NOT EXISTS translations (
     source_lang VARCHAR NOT NULL, source_hash VARCHAR NOT NULL, source_text VARCHAR NOT NULL,
     lang VARCHAR NOT NULL, text VARCHAR NOT NULL, origin VARCHAR NOT NULL, note VARCHAR,
     file_name VARCHAR, PRIMARY KEY (source_lang, source_hash, lang));
+
+-- Format C: published national figures, stored as given (value_text exactly as printed).
+CREATE TABLE IF NOT EXISTS series (
+    submission_id BIGINT NOT NULL, sheet VARCHAR, row_no INTEGER,
+    indicator VARCHAR NOT NULL, breakdown VARCHAR NOT NULL, value DOUBLE NOT NULL, value_text VARCHAR NOT NULL,
+    unit VARCHAR NOT NULL, note VARCHAR);
+-- Format C: the source row (sources.csv) each series submission was imported with.
+CREATE TABLE IF NOT EXISTS series_sources (
+    submission_id BIGINT NOT NULL, sheet VARCHAR, row_no INTEGER,
+    source VARCHAR NOT NULL, publisher VARCHAR, title VARCHAR, url VARCHAR, licence VARCHAR, accessed DATE,
+    note VARCHAR);
 
 CREATE TABLE IF NOT EXISTS audit (
     "at" TIMESTAMP NOT NULL, who VARCHAR, action VARCHAR NOT NULL, detail VARCHAR, sha256 VARCHAR);

@@ -25,7 +25,7 @@ DEFAULT_DB = ROOT / "data" / "tipdash.duckdb"
 SCHEMA = Path(__file__).with_name("schema.sql")
 
 FACT_TABLES = ("summary", "sessions", "topics", "activities", "campaigns", "trainings",
-               "victims", "partners", "challenges", "conclusions", "context")
+               "victims", "partners", "challenges", "conclusions", "context", "series", "series_sources")
 
 
 class StoreMissing(RuntimeError):
@@ -250,9 +250,13 @@ def audit_many(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
 
 
 def history(store: Store) -> pd.DataFrame:
-    """Every submission with its file, newest first."""
+    """Every submission with its file, newest first (``source``: the source id of a national
+    series submission, NULL for formats A and B and in databases written before format C)."""
+    source = "s.source" if store.scalar(
+        "SELECT count(*) FROM information_schema.columns WHERE table_name = 'submissions' "
+        "AND column_name = 'source'") else "CAST(NULL AS VARCHAR) AS source"
     return store.query(
-        """SELECT s.submission_id, s.unit_code, s.year, s.format, s.status, s.superseded_by,
+        f"""SELECT s.submission_id, s.unit_code, s.year, s.format, {source}, s.status, s.superseded_by,
                   i.file_name, i.sha256, s.sheet, s.row_no, i.imported_at, i.imported_by, i.import_id
            FROM submissions s JOIN imports i USING (import_id)
            ORDER BY i.imported_at DESC, s.submission_id DESC""")

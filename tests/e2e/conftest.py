@@ -127,6 +127,35 @@ def _is_local(url: str) -> bool:
 @pytest.fixture
 def page(browser, app_url):
     """A fresh page; non-local requests are aborted, recorded and fail the test at teardown."""
+    with local_page(browser, app_url) as pg:
+        yield pg
+
+
+@pytest.fixture(scope="session")
+def history_url(e2e_config, tmp_path_factory):
+    """A second server on a SYNTHETIC multi-year database (the 2022 seed and the national series,
+    plus synthetic reports of the 35 commissions for 2018-2021): the views across years."""
+    from tests.conftest import build_history_db
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: run tools/system-deps.sh test chromium:chromium (or make test)")
+    d = tmp_path_factory.mktemp("e2e_history_db")
+    db = build_history_db(d / "tipdash.duckdb", d)
+    with serve(db, e2e_config, tmp_path_factory.mktemp("e2e_history_log") / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture
+def history_page(browser, history_url):
+    """A fresh page on the multi-year server (no request may leave 127.0.0.1 either)."""
+    with local_page(browser, history_url) as pg:
+        yield pg
+
+
+@contextlib.contextmanager
+def local_page(browser, base_url: str):
+    """A fresh browser context and page at ``base_url``; non-local requests are aborted, recorded
+    and fail the test when the context closes."""
     ctx = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True,
                               locale="ro-RO", timezone_id="Europe/Chisinau")
     seen: list[str] = []
@@ -146,7 +175,7 @@ def page(browser, app_url):
     ctx.on("request", lambda req: seen.append(req.url))
     pg = ctx.new_page()
     pg.on("websocket", lambda ws: seen.append(ws.url))
-    pg.base_url = app_url
+    pg.base_url = base_url
     pg.requests_seen = seen
     yield pg
     ctx.close()

@@ -13,7 +13,7 @@ from tipdash import geo, i18n, web
 
 pytestmark = pytest.mark.e2e
 
-PAGES = ["map", "timeline", "victims", "reporting", "import", "audit", "about"]
+PAGES = ["map", "trends", "timeline", "victims", "reporting", "import", "audit", "about"]
 ADMIN_PAGES = {"import", "audit"}   # reached after signing in as an admin (tests/e2e/test_security.py: the rest)
 
 MAP_READY = """() => {
@@ -24,8 +24,26 @@ MAP_READY = """() => {
 
 FIGURE = """() => {
   const gd = document.querySelector('.js-plotly-plot');
-  return gd.data.map(t => ({type: t.type, name: t.name, locations: Array.from(t.locations)}));
+  return gd.data.map(t => ({type: t.type, name: t.name, locations: t.locations ? Array.from(t.locations) : []}));
 }"""
+
+# code -> the legend entry the map draws it with (trace 0: z = index of its entry among the
+# legend traces, which follow the choropleth and the ranking)
+CATEGORIES = """() => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const legend = gd.data.slice(2).map(t => t.name);
+  const m = gd.data[0];
+  const out = {};
+  Array.from(m.locations).forEach((c, i) => { out[c] = legend[m.z[i]]; });
+  return out;
+}"""
+
+
+def by_category(pg) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for code, name in pg.evaluate(CATEGORIES).items():
+        out.setdefault(name, []).append(code)
+    return out
 
 RENDERED_FILLS = """() => {
   const map = document.querySelector('.js-plotly-plot')._fullLayout.map._subplot.map;
@@ -83,8 +101,8 @@ def test_every_page_renders_offline(page, name, lang):
 def test_map_draws_every_unit(page):
     open_page(page, "map", "en")
     traces = page.evaluate(FIGURE)
-    assert {t["type"] for t in traces} == {"choroplethmap"}
-    drawn = [loc for t in traces for loc in t["locations"]]
+    assert [t["type"] for t in traces[:2]] == ["choroplethmap", "bar"]      # the map and its ranking
+    drawn = traces[0]["locations"]
     assert sorted(drawn) == geo.drawn_codes() and len(drawn) == 36
     assert page.evaluate(RENDERED_FILLS) >= 36          # maplibre really drew the polygons
     legend = page.locator(".js-plotly-plot g.legend").text_content()
@@ -116,13 +134,13 @@ def test_click_on_a_district_opens_its_profile(page):
 
 def test_changing_the_year_changes_the_map(page):
     open_page(page, "map", "en")
-    before = {t["name"]: t["locations"] for t in page.evaluate(FIGURE)}
+    before = by_category(page)
     assert len(before["Did not provide relevant information"]) == 7
     page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
     page.get_by_role("option", name="2021", exact=True).click()
     wait_idle(page)
     page.wait_for_function(MAP_READY, timeout=30_000)
-    after = {t["name"]: t["locations"] for t in page.evaluate(FIGURE)}
+    after = by_category(page)
     assert len(after["Did not provide relevant information"]) == 34 and after != before
     assert "year=2021" in page.url
 

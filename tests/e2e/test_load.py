@@ -77,7 +77,7 @@ def test_twenty_sessions_read_while_an_import_commits(load_server, tmp_path):
         with open(out_path, "w") as out:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "tipdash", "import", *map(str, files), "--db", str(db), "--strict",
-                 "--user", "load-test"], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+                 "--user", "load-test", "--lang", "en"], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
         threading.Thread(target=lambda: (proc.wait(), window.setdefault("end", now())), daemon=True).start()
 
     def read(i: int, s) -> None:

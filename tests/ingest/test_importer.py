@@ -50,7 +50,8 @@ def seed_db(tmp_path_factory):
 
 
 def test_seed_submissions(seed_db):
-    cur = q(seed_db, "SELECT unit_code, reported FROM submissions WHERE status='current' AND year=2022")
+    cur = q(seed_db, "SELECT unit_code, reported FROM submissions WHERE status='current' AND year=2022 "
+                     "AND format <> 'series'")
     assert len(cur) == 36
     assert "MD" in set(cur["unit_code"])
     communes = cur[cur["unit_code"] != "MD"]
@@ -104,7 +105,8 @@ def test_init_db_force_rebuilds(tmp_db, report_file):
     assert ingest.import_paths([report_file()], tmp_db).ok
     report = ingest.init_db(tmp_db, force=True)
     assert report.ok, report
-    assert scalar(tmp_db, "SELECT count(*) FROM submissions") == 36
+    assert scalar(tmp_db, "SELECT count(*) FROM submissions WHERE format <> 'series'") == 36
+    assert scalar(tmp_db, "SELECT count(*) FROM submissions WHERE format = 'series'") == 31  # (year, source)
     assert scalar(tmp_db, "SELECT count(*) FROM sessions") == 0        # the Cahul report is gone
     assert scalar(tmp_db, "SELECT count(*) FROM audit WHERE action='init'") == 1
 
@@ -363,7 +365,7 @@ def test_template_structure(tmp_path):
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames[0] == "Instructions"
     assert {vocab.sheet_key(n) for n in wb.sheetnames} == {"instructions", "commission", *FACT_COLUMNS} - {
-        "summary"}
+        "summary", "series", "series_sources"}
     acts = wb["Activities"]
     assert [c.value for c in acts[1]] == ACTIVITIES_HEADER
     assert acts.freeze_panes == "A2"

@@ -18,7 +18,7 @@ from tests.conftest import make_report_workbook, report_sheets, synthetic_report
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
-PAGES = ["map", "timeline", "victims", "reporting", "import", "audit", "about"]
+PAGES = ["map", "trends", "timeline", "victims", "reporting", "import", "audit", "about"]
 ADMIN_PAGES = {"import", "audit"}
 TIMEOUT = 60
 #: the accounts of the test users.toml (TIPDASH_CONFIG_DIR of the module)
@@ -102,6 +102,47 @@ def frames(at: AppTest) -> list[pd.DataFrame]:
     return [d.value for d in at.dataframe]
 
 
+#: columns of the national statistics' tables (Victims page): published national figures, which
+#: are not suppressed (only counts by district are)
+NATIONAL_COLUMNS = {"Value (as published)", "Publisher"}
+
+
+def commission_frames(at: AppTest) -> list[pd.DataFrame]:
+    """The tables of the commissions' figures (the national statistics' tables left out)."""
+    return [df for df in frames(at) if not NATIONAL_COLUMNS & set(df.columns)]
+
+
+def arr(v) -> list:
+    """A plotly JSON array as a list (plotly writes numeric arrays as base64 "bdata")."""
+    if isinstance(v, dict) and "bdata" in v:
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"])).tolist()
+    return list(v)
+
+
+def plain(text: str) -> str:
+    """A plotly text without its markup (<b>…</b>)."""
+    return re.sub(r"<[^>]+>", "", text)
+
+
+def map_figure(at: AppTest) -> dict:
+    """The Map page's figure: trace 0 the choropleth (z = index of its legend entry), trace 1 the
+    ranking, then one empty trace per legend entry."""
+    import json
+
+    return json.loads(at.get("plotly_chart")[0].proto.spec)
+
+
+def map_categories(fig: dict) -> dict[str, str]:
+    """unit code -> the legend entry (category name) the map draws it with."""
+    legend = [tr["name"] for tr in fig["data"][2:]]
+    choro = fig["data"][0]
+    return {code: legend[int(z)] for code, z in zip(choro["locations"], arr(choro["z"]))}
+
+
 # ---------------------------------------------------------------------------- every page, every language
 
 @pytest.mark.parametrize("lang", ["ro", "en", "ru"])
@@ -138,23 +179,28 @@ def test_map_2022_table_has_35_rows_7_not_reported(db):
     assert [b.label for b in at.get("download_button")][:2] == ["Download CSV", "Download Excel"]
 
 
-def test_map_figure_has_distinct_status_traces(db):
+def test_map_figure_draws_every_unit_once_with_its_status(db):
     at = run("map", "en")
-    import json
-
-    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
-    names = {tr["name"]: tr for tr in fig["data"]}
-    assert all(tr["type"] == "choroplethmap" for tr in fig["data"])
+    fig = map_figure(at)
+    assert [tr["type"] for tr in fig["data"][:2]] == ["choroplethmap", "bar"]
     assert fig["layout"]["map"]["style"] == "white-bg"
-    drawn = [loc for tr in fig["data"] for loc in tr["locations"]]
-    assert len(drawn) == len(set(drawn)) == 36
-    assert set(names["Did not provide relevant information"]["locations"]) == NOT_REPORTED_2022
-    assert set(names["0 (reported zero)"]["locations"]) == NO_SESSIONS_2022
-    assert names["No commission (Left Bank of the Dniester)"]["locations"] == ["MD-SN"]
-    assert {"1", "2", "3", "4"} <= set(names)              # one class per value, 1..4 sessions
-    colours = {n: tr["colorscale"][0][1] for n, tr in names.items()}
-    assert len(set(colours.values())) == len(colours) or colours["0 (reported zero)"] == "#ffffff"
-    assert colours["Did not provide relevant information"] != colours["1"] != colours["0 (reported zero)"]
+    cats = map_categories(fig)
+    assert len(cats) == 36 and len(fig["data"][0]["locations"]) == 36
+    assert {c for c, n in cats.items() if n == "Did not provide relevant information"} == NOT_REPORTED_2022
+    assert {c for c, n in cats.items() if n == "0 (reported zero)"} == NO_SESSIONS_2022
+    assert cats["MD-SN"] == "No commission (Left Bank of the Dniester)"
+    legend = [tr["name"] for tr in fig["data"][2:]]
+    assert {"1", "2", "3", "4"} <= set(legend)             # one class per value, 1..4 sessions
+    colours = {tr["name"]: tr["marker"]["color"] for tr in fig["data"][2:]}
+    assert len(set(colours.values())) == len(colours)      # every legend entry its own colour
+    # the ranking beside the map: the 35 commissions, most sessions first, not reported last
+    bar = fig["data"][1]
+    assert len(bar["y"]) == 35 and bar["y"][0] in ("Cimișlia", "Șoldănești")
+    assert bar["customdata"][-1][0] in NOT_REPORTED_2022
+    # every commission year is a frame (slider and play)
+    assert [fr["name"] for fr in fig["frames"]] == ["2021", "2022"]
+    assert [st["label"] for st in fig["layout"]["sliders"][0]["steps"]] == ["2021", "2022"]
+    assert fig["layout"]["sliders"][0]["active"] == 1
 
 
 def test_changing_year_indicator_units_changes_what_is_shown(db):
@@ -168,7 +214,7 @@ def test_changing_year_indicator_units_changes_what_is_shown(db):
 
     at.selectbox(key="indicator").set_value("trainings").run()
     assert not at.exception
-    assert at.subheader[0].value.startswith("Trainings")
+    assert plain(map_figure(at)["layout"]["title"]["text"]) == "Trainings, 2021"
     assert at.query_params.get("indicator") in ("trainings", ["trainings"])
 
     at.multiselect(key="units").set_value(["MD-CA", "MD-CU"]).run()
@@ -233,18 +279,22 @@ def test_victims_shows_27_breakdown_not_reported_and_no_small_counts(db):
     assert "The breakdown by sex was not reported for 2022." in shown
     assert "The number of victims or presumed victims by unit was not reported for 2022" in shown
     numbers = [m.value for m in at.metric]
-    for df in frames(at):
+    for df in commission_frames(at):
         numbers += [str(v) for v in df.to_numpy().ravel().tolist()]
     assert not [n for n in numbers if re.fullmatch(r"[1-4](\.0)?", n)], numbers
 
 
 def test_timeline_lists_undated_activities_and_draws_periods(db):
     at = run("timeline", "en")
-    shown = texts(at)
-    assert "around 500" in shown                           # undated national total: a note, not a date
     import json
 
+    undated = [df for df in frames(at) if "Approximate" in df.columns and "Activities" in df.columns]
+    assert undated and (undated[0]["Activities"].astype(str) == "500").any()    # the national total, undated
+    assert any(e.label.startswith("Activities reported without dates") for e in at.expander)   # collapsed
     charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    summary = charts[:2]                                   # the summary of every year comes first
+    assert [c["layout"]["title"]["text"] for c in summary] == ["Sessions", "Information activities"]
+    assert arr(summary[0]["data"][0]["x"]) == [2021, 2022] and arr(summary[0]["data"][0]["y"]) == [2, 29]
     periods = [c for c in charts if any(tr.get("base") for tr in c["data"])]
     assert periods, "no Gantt chart of trainings and campaigns"
     names = " ".join(str(y) for c in periods for tr in c["data"] for y in tr.get("y", []))
@@ -270,28 +320,35 @@ def test_import_page_dry_run_then_import(db, tmp_path):
     assert not at.exception
     assert "Files imported: 1." in texts(at)
     hist = store.history(store.Store(db))
-    assert len(hist) == before + 1 and (hist["year"] == 2023).any()
-    assert set(hist.loc[hist["year"] == 2023, "imported_by"]) == {ADMIN[0]}   # the signed-in user
+    mine = hist[(hist["year"] == 2023) & (hist["format"] != "series")]    # 2023 also has national statistics
+    assert len(hist) == before + 1 and len(mine) == 1
+    assert set(mine["imported_by"]) == {ADMIN[0]}                          # the signed-in user
     # the new year appears in the filters at once (cache keyed on the database version)
     at.switch_page("pages/map.py").run()
     assert 2023 in at.selectbox(key="year").options or "2023" in at.selectbox(key="year").options
     # leave the module database as it was for the other tests
-    store.revert(db, int(hist.loc[hist["year"] == 2023, "submission_id"].iloc[0]), user="test")
+    store.revert(db, int(mine["submission_id"].iloc[0]), user="test")
 
 
-def test_change_toggle_maps_the_change_since_the_previous_year(db):
+def test_change_mode_maps_the_size_of_the_change_against_a_base_year(db):
     at = run("map", "en")
-    at.toggle(key="map_change").set_value(True).run()
+    at.segmented_control(key="map_mode").set_value("change").run()
     assert not at.exception
-    import json
-
-    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
-    names = {tr["name"]: tr["locations"] for tr in fig["data"]}
-    assert names["Decrease"] == ["MD-CA"]                   # Cahul: 2 sessions in 2021, 0 in 2022
-    assert "Not comparable (figure missing)" in names
+    assert at.selectbox(key="map_base").value == 2021          # default: the previous year
+    fig = map_figure(at)
+    cats = map_categories(fig)
+    assert cats["MD-CA"] == "−2"                               # Cahul: 2 sessions in 2021, 0 in 2022
+    assert {n for c, n in cats.items() if c not in ("MD-CA", "MD-SN")} <= {
+        "Not comparable (figure missing)", "Did not provide relevant information"}
+    legend = {tr["name"]: tr["marker"]["color"] for tr in fig["data"][2:]}
+    assert legend["−2"] in ("#fdb863", "#e08214", "#b35806")   # orange = fewer (never red/green)
+    assert plain(fig["layout"]["title"]["text"]) == "Sessions: change from 2021 to 2022"
     table = frames(at)[0]
-    assert {"Sessions (previous year)", "Sessions (change)"} <= set(table.columns)
-    assert dict(zip(table["Code"], table["Sessions (change)"]))["MD-CA"] == "-2"
+    assert {"Sessions, 2021", "Sessions: change 2021–2022"} <= set(table.columns)
+    assert dict(zip(table["Code"], table["Sessions: change 2021–2022"]))["MD-CA"] == "-2"
+    at.segmented_control(key="map_mode").set_value("change").run()
+    at.selectbox(key="indicator").set_value("victims").run()   # victims: the change is not mapped
+    assert "not mapped, to protect small counts" in texts(at)
 
 
 def test_a_missing_database_is_built_from_the_seed(db, tmp_path, monkeypatch):
@@ -317,13 +374,16 @@ def test_page_guard_reruns_through_app_py(db, monkeypatch):
 def test_small_victim_counts_are_hidden_on_the_map_and_in_the_table(db):
     """2021: the synthetic Cahul report has 4 victims (3 + 1): never shown as a number."""
     at = run("map", "en", year="2021", indicator="victims")
-    import json
-
-    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
-    names = {tr["name"]: tr for tr in fig["data"]}
-    assert names["Suppressed (to protect victims)"]["locations"] == ["MD-CA"]
-    hover = names["Suppressed (to protect victims)"]["customdata"][0]
-    assert hover[1] in ("<5", "x")
+    fig = map_figure(at)
+    cats = map_categories(fig)
+    assert [c for c, n in cats.items() if n == "Suppressed (to protect victims)"] == ["MD-CA"]
+    choro = fig["data"][0]
+    hover = choro["customdata"][choro["locations"].index("MD-CA")]       # [figure, status]
+    assert hover[0] in ("<5", "x")
+    for frame in fig["frames"]:                           # every year of the slider, not only this one
+        texts_ = [c[0] for c in frame["data"][0]["customdata"]] + list(frame["data"][1]["text"])
+        assert not [v for v in texts_ if re.fullmatch(r"[1-4]", str(v))], frame["name"]
+        assert not [x for x in frame["data"][1]["x"] if 0 < x < 5], frame["name"]
     victims = dict(zip(frames(at)[0]["Code"], frames(at)[0]["Victims or presumed victims"]))
     assert victims["MD-CA"] in ("<5", "x")
     assert not [v for v in frames(at)[0]["Victims or presumed victims"] if re.fullmatch(r"[1-4]", str(v))]
@@ -336,3 +396,30 @@ def test_timeline_range_opens_on_the_latest_five_years():
     assert web.default_range(list(range(2005, 2025))) == (2020, 2024)
     assert web.default_range([2021, 2022]) == (2021, 2022)
     assert web.default_range([2022]) == (2022, 2022)
+
+
+def test_import_page_takes_a_corrected_national_series(db):
+    """Format C through the Import page: both files uploaded together; a corrected figure
+    supersedes only its (year, source), never the national-level report of that year."""
+    from tipdash import store
+    from tipdash.ingest.load import NATIONAL_FILES
+
+    series, sources = (p.read_bytes() for p in NATIONAL_FILES)
+    fixed = series.replace(b"2022,victims_identified_rate,total,6.1,", b"2022,victims_identified_rate,total,6.2,")
+    assert fixed != series
+    at = run("import", "en", role="admin")
+    at.get("file_uploader")[0].set_value([("national_series.csv", fixed, "text/csv"),
+                                          ("sources.csv", sources, "text/csv")])
+    at.run()
+    assert not at.exception
+    files = frames(at)[0]
+    assert set(files["File"]) == {"national_series.csv", "sources.csv"}
+    at.button(key="import_go").click().run()
+    assert not at.exception
+    hist = store.history(store.Store(db))
+    sup = hist[hist["status"] == "superseded"]
+    assert sup[["year", "format", "source"]].values.tolist() == [[2022, "series", "nbs_sdg_16_2_2"]]
+    cur22 = hist[(hist["year"] == 2022) & (hist["unit_code"] == "MD") & (hist["status"] == "current")]
+    assert sorted(cur22["format"]) == ["report", "series", "series"]
+    new = hist[(hist["status"] == "current") & (hist["source"] == "nbs_sdg_16_2_2") & (hist["year"] == 2022)]
+    store.revert(db, int(new["submission_id"].iloc[0]), user="test")    # leave the module database as it was

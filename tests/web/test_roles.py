@@ -17,11 +17,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import make_report_workbook, report_sheets
-from tests.web.test_pages import ADMIN, ANALYST, APP, TIMEOUT, db, frames, run, signed_in, texts  # noqa: F401
+from tests.web.test_pages import (ADMIN, ANALYST, APP, TIMEOUT, commission_frames, db, frames, run,  # noqa: F401
+                                  signed_in, texts)
 from tipdash import auth, i18n, store
 from tipdash.web import auth as web_auth
 
-PUBLIC_PAGES = ["map", "timeline", "victims", "reporting", "about"]
+PUBLIC_PAGES = ["map", "trends", "timeline", "victims", "reporting", "about"]
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -150,7 +151,7 @@ def test_unsuppressed_download_by_role_and_setting(db, role, unsuppressed_for_an
         keys = [b.key for b in at.get("download_button")]
         assert ("dl_victims_unsuppressed" in keys) is expected
         # what the page shows stays suppressed for every role (Cahul 2021: 3 + 1 victims)
-        cells = [m.value for m in at.metric] + [str(v) for df in frames(at) for v in df.to_numpy().ravel()]
+        cells = [m.value for m in at.metric] + [str(v) for df in commission_frames(at) for v in df.to_numpy().ravel()]
         assert not [c for c in cells if re.fullmatch(r"[1-4](\.0)?", c)], cells
 
 

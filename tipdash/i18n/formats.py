@@ -57,6 +57,17 @@ def fmt_number(value: Any, lang: str, approx: bool = False) -> str:
     return i18n.t("page.common.around", lang, value=text) if approx else text
 
 
+def published(text: str, lang: str) -> str:
+    """A figure as its source prints it ("0.46", "9.3", "150"): every published digit kept, never
+    rounded, with the language's separators ("0,46" ro/ru)."""
+    import decimal
+
+    try:
+        return cldr.number(decimal.Decimal(str(text)), i18n.normalise_lang(lang))
+    except decimal.InvalidOperation:
+        return str(text)
+
+
 def plain_number(value: Any) -> str:
     """A number as a file writes it, in every language: integral values without ".0", other
     floats as ``repr``, non-finite ones blank."""

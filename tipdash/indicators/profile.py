@@ -62,6 +62,6 @@ def unit_profile(store: Store, code: str, year: int) -> dict[str, pd.DataFrame]:
                       i.imported_by, s.submitted_on, s.prepared_by, s.reported,
                       coalesce(s.source_lang, 'ro') AS source_lang
                FROM submissions s JOIN imports i ON i.import_id = s.import_id
-               WHERE s.unit_code = $code AND s.year = $y0
+               WHERE s.unit_code = $code AND s.year = $y0 AND s.format <> 'series'
                ORDER BY i.imported_at DESC, s.submission_id DESC""", {"code": code, "y0": int(year)}),
     }

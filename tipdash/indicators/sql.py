@@ -2,7 +2,8 @@
 optional unit filter, and the column types. Kept apart so that no module of the package needs
 another one's internals (the dated series and the victims build on this, not on yearly).
 
-Reads only current submissions. NA = not reported; 0 = reported zero. Format B (summary) rows
+Reads only current submissions of the commissions (formats A and B; the national statistical
+series, format C, is read by ``series``). NA = not reported; 0 = reported zero. Format B (summary) rows
 give the figures as they are; format A (commission report) figures are derived from the detail
 rows. A format-A sheet that is absent gives NA; a sheet present without rows gives 0 -- the
 importer records the sheets a report had in ``submissions.sheets`` ("activities,sessions,...").
@@ -30,7 +31,7 @@ cur AS (
     SELECT s.submission_id, s.unit_code, s.year, s.format, s.reported, i.file_name,
            coalesce(s.source_lang, 'ro') AS source_lang, s.prepared_by
     FROM submissions s JOIN imports i ON i.import_id = s.import_id
-    WHERE s.status = 'current' AND s.year BETWEEN $y0 AND $y1),
+    WHERE s.status = 'current' AND s.format <> 'series' AND s.year BETWEEN $y0 AND $y1),
 present AS (
     SELECT submission_id, string_split(sheets, ',') AS sheets
     FROM submissions WHERE sheets IS NOT NULL)"""

@@ -31,26 +31,34 @@ def victim_cells(store: Store, year: int) -> pd.DataFrame:
     """The year's victim cells: unit_code (commission units and 'MD'), sex, age_group,
     exploitation, status, count. Format B totals and blank categories count as 'unknown'; a
     report whose Victims sheet is present but empty gives a 0 cell."""
+    return victim_cells_range(store, year, year).drop(columns=["year"])
+
+
+def victim_cells_range(store: Store, year_from: int, year_to: int) -> pd.DataFrame:
+    """:func:`victim_cells` of every year of a range in one query, with a leading ``year`` column
+    (the views across years protect each year from its own cells)."""
     df = store.query(
         f"""WITH {CUR},
         cu AS (SELECT cur.* FROM cur LEFT JOIN units u ON u.code = cur.unit_code
                WHERE (u.has_commission OR cur.unit_code = '{NATIONAL}') AND cur.reported IS NOT FALSE)
-        SELECT unit_code, sex, age_group, exploitation, status, CAST(sum(count) AS BIGINT) AS count FROM (
-            SELECT cu.unit_code, coalesce(v.sex, 'unknown') AS sex, coalesce(v.age_group, 'unknown') AS age_group,
+        SELECT year, unit_code, sex, age_group, exploitation, status, CAST(sum(count) AS BIGINT) AS count FROM (
+            SELECT cu.year, cu.unit_code, coalesce(v.sex, 'unknown') AS sex,
+                   coalesce(v.age_group, 'unknown') AS age_group,
                    coalesce(v.exploitation, 'unknown') AS exploitation, coalesce(v.status, 'unknown') AS status,
                    v.count
             FROM victims v JOIN cu ON cu.submission_id = v.submission_id WHERE cu.format = 'report'
             UNION ALL
-            SELECT cu.unit_code, 'unknown', 'unknown', 'unknown', 'unknown', sm.victims
+            SELECT cu.year, cu.unit_code, 'unknown', 'unknown', 'unknown', 'unknown', sm.victims
             FROM summary sm JOIN cu ON cu.submission_id = sm.submission_id
             WHERE cu.format = 'summary' AND sm.victims IS NOT NULL
             UNION ALL
-            SELECT cu.unit_code, 'unknown', 'unknown', 'unknown', 'unknown', 0
+            SELECT cu.year, cu.unit_code, 'unknown', 'unknown', 'unknown', 'unknown', 0
             FROM cu JOIN present p ON p.submission_id = cu.submission_id
             WHERE cu.format = 'report' AND list_contains(p.sheets, 'victims')
               AND NOT EXISTS (SELECT 1 FROM victims v WHERE v.submission_id = cu.submission_id))
-        GROUP BY ALL ORDER BY ALL""", params(year, year))
+        GROUP BY ALL ORDER BY ALL""", params(year_from, year_to))
     df["count"] = df["count"].astype(int)
+    df["year"] = df["year"].astype(int)
     return df
 
 

@@ -78,8 +78,9 @@ def _attach(df: pd.DataFrame, store: Store, year: int, units=None, prev: bool = 
 # ------------------------------------------------------------------------------ per unit-year
 
 def years(store: Store) -> list[int]:
-    """Years with a current submission, ascending."""
-    df = store.query("SELECT DISTINCT year FROM submissions WHERE status = 'current' ORDER BY year")
+    """Years with a current commission submission (formats A and B), ascending."""
+    df = store.query("SELECT DISTINCT year FROM submissions WHERE status = 'current' AND format <> 'series' "
+                     "ORDER BY year")
     return [int(y) for y in df["year"]]
 
 

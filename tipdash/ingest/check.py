@@ -13,11 +13,13 @@ from tipdash.ingest import read
 from tipdash.ingest.plain import Malformed, need, unvalue, value
 from tipdash.ingest.problem import cause
 from tipdash.ingest.results import BatchFile
+from tipdash.ingest.series import SeriesSubmission, SourceRow, SourcesParsed
 from tipdash.ingest.sheet import FACT_COLUMNS, Parsed, Problem, Submission
 from tipdash.ingest.validate import parse
 
 _SUB_FIELDS = ("unit_code", "unit_label", "year", "sheet", "row_no", "reported", "submitted_on", "prepared_by",
                "source_lang", "contact_name", "contact_email", "contact_phone")
+_SERIES_FIELDS = ("source", "figures", "row_nos")     # format C: a series submission's own fields
 
 
 def check_file(name: str, data: bytes) -> tuple[dict, dict]:
@@ -36,11 +38,14 @@ def check_file(name: str, data: bytes) -> tuple[dict, dict]:
     problems.extend(parsed.problems)
     subs, facts = [], []
     for sub in parsed.submissions:
-        subs.append({**{k: value(getattr(sub, k)) for k in _SUB_FIELDS}, "tables": sorted(sub.facts),
+        fields = _SUB_FIELDS + (_SERIES_FIELDS if isinstance(sub, SeriesSubmission) else ())
+        subs.append({**{k: value(getattr(sub, k)) for k in fields}, "tables": sorted(sub.facts),
                      "rows": sub.fact_rows})
         facts.append({t: _columns(t, cols) for t, cols in sub.facts.items()})
-    return ({"format": parsed.format, "problems": [_problem(p) for p in problems], "submissions": subs},
-            {"subs": facts})
+    meta = {"format": parsed.format, "problems": [_problem(p) for p in problems], "submissions": subs}
+    if isinstance(parsed, SourcesParsed):
+        meta["sources"] = [value(list(row.fact())) for row in parsed.sources.values()]
+    return meta, {"subs": facts}
 
 
 def _problem(p: Problem) -> list:
@@ -68,13 +73,16 @@ def batch_file(name: str, size: int, sha256: str, meta) -> BatchFile:
     """The BatchFile of a worker's ``meta`` (Malformed when it is not shaped as `check_file` makes it)."""
     need(meta, dict, "answer")
     fmt = meta.get("format")
-    if fmt not in (None, "report", "summary"):
+    if fmt not in (None, "report", "summary", "series", "sources"):
         raise Malformed("format")
     problems = [_unproblem(name, p) for p in need(meta.get("problems"), list, "problems")]
-    subs = [_unsub(s) for s in need(meta.get("submissions"), list, "submissions")]
+    subs = [_unsub(s, fmt == "series") for s in need(meta.get("submissions"), list, "submissions")]
     f = BatchFile(name, size, sha256)
     f.problems = problems
-    if fmt is not None or subs:
+    if fmt == "sources":
+        rows = [_unsource(r) for r in need(meta.get("sources", []), list, "sources")]
+        f.parsed = SourcesParsed(name, fmt, [], list(problems), sources={r.source: r for r in rows})
+    elif fmt is not None or subs:
         f.parsed = Parsed(name, fmt, subs, [p for p in problems])
     elif not any(p.is_error for p in problems):
         f.parsed = Parsed(name, fmt, [], [])
@@ -97,10 +105,10 @@ def _unproblem(name: str, p) -> Problem:
     return Problem(name, sheet, row, column, unvalue(val), code, params, severity, cell, (hidden[0], hidden[1]))
 
 
-def _unsub(s) -> Submission:
+def _unsub(s, series: bool = False) -> Submission:
     need(s, dict, "submission")
     try:
-        sub = Submission(need(s["unit_code"], str, "unit"), need(s["unit_label"], (str, type(None)), "label"),
+        sub = (SeriesSubmission if series else Submission)(need(s["unit_code"], str, "unit"), need(s["unit_label"], (str, type(None)), "label"),
                          need(s["year"], int, "year"), need(s["sheet"], str, "sheet"),
                          need(s["row_no"], int, "row"), need(s["reported"], (bool, type(None)), "reported"),
                          unvalue(s["submitted_on"]), need(s["prepared_by"], (str, type(None)), "preparer"))
@@ -109,11 +117,24 @@ def _unsub(s) -> Submission:
             setattr(sub, k, need(s.get(k), (str, type(None)), "contact"))
         sub.tables = tuple(t for t in need(s["tables"], list, "tables") if t in FACT_COLUMNS)
         sub.rows = need(s["rows"], int, "rows")
+        if series:
+            sub.source, sub.figures = need(s["source"], str, "source"), need(s["figures"], str, "figures")
+            sub.row_nos = [need(r, int, "row") for r in need(s["row_nos"], list, "rows")]
     except KeyError:
         raise Malformed("submission") from None
     if sub.submitted_on is not None and not isinstance(sub.submitted_on, dt.date):
         raise Malformed("submitted_on")
     return sub
+
+
+def _unsource(r) -> SourceRow:
+    """A sources file's row as the worker sent it."""
+    r = unvalue(need(r, list, "source row"))
+    if len(r) != 9:
+        raise Malformed("source row")
+    for x, kind in zip(r, (str, int, str, *(((str, type(None)),) * 4), (dt.date, type(None)), (str, type(None)))):
+        need(x, kind, "source field")
+    return SourceRow(*r)
 
 
 def fact_columns(facts, f: BatchFile) -> list[dict[str, list[list]]]:

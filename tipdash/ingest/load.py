@@ -1,4 +1,5 @@
-"""Import commission reports (format A) and summaries (format B) into the database.
+"""Import commission reports (format A), summaries (format B) and national series (format C, with
+their sources file: ``series``, ``series_link``) into the database.
 
 One call = one batch: every file is read (`ingest.read`) and validated (`ingest.validate`)
 first; then the batch is written in ONE `store.write()` (one atomic publish):
@@ -12,7 +13,11 @@ first; then the batch is written in ONE `store.write()` (one atomic publish):
   and an `audit` row. A submission replaces the current one for its unit-year (old one:
   status 'superseded', superseded_by = new); a unit-year whose current submission came from a
   file with the same SHA-256 is left alone, and a file all of whose unit-years are so is
-  "unchanged (already imported as import N)" and writes nothing.
+  "unchanged (already imported as import N)" and writes nothing;
+* format C: a series submission is one (year, source) and supersedes only the current one of
+  its year and source (``writes.key``), when its figures or source row differ (``digest``); the
+  series and sources files of a batch are held until every file has arrived, then linked
+  (``series_link``) and written last.
 
 This module reads and checks the batch; ``writes`` writes it; ``results`` holds what is reported.
 """
@@ -29,10 +34,15 @@ from tipdash.ingest import check, pool, translations
 from tipdash.ingest.limits import MAX_BYTES
 from tipdash.ingest.plain import Malformed
 from tipdash.ingest.results import BatchFile, FileResult, ImportReport, unchanged
+from tipdash.ingest.series_link import link_batch, sources_results
 from tipdash.ingest.sheet import Problem, Submission
-from tipdash.ingest.writes import current_submissions, plan, write_stream
+from tipdash.ingest.writes import current_submissions, key, plan, write_stream
 
 SEED_DIR = store.ROOT / "data" / "seed"
+#: the national statistical series (format C) that ``init`` loads with the seed
+NATIONAL_FILES = (store.ROOT / "data" / "national" / "national_series.csv",
+                  store.ROOT / "data" / "national" / "sources.csv")
+FORMAT_C = ("series", "sources")
 SUPPORTED = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
 
@@ -120,20 +130,37 @@ def import_bytes(files: Sequence[tuple[str, bytes]], db=None, *, dry_run: bool =
 
 
 def init_db(db=None, *, force: bool = False) -> ImportReport:
-    """Build the database from data/seed/ (every supported file, sorted), as user "init", then
-    load the free text's translations (data/translations/, :mod:`tipdash.ingest.translations`).
+    """Build the database from data/seed/ (every supported file, sorted) and the national series
+    of data/national/, as user "init", then load the free text's translations (data/translations/,
+    :mod:`tipdash.ingest.translations`).
 
-    An existing database is left alone unless `force`; with `force` its contents are replaced
-    by the seed in one atomic write (so a failure keeps the old database).
+    An existing database is left alone unless `force` -- except that one into which no national
+    series was ever imported gets the shipped one (a reverted series stays reverted); with `force`
+    its contents are replaced by the seed in one atomic write (so a failure keeps the old database).
     """
     target = store.db_path(db)
+    national = [p for p in NATIONAL_FILES if p.exists()]
     if target.exists() and not force:
-        return ImportReport(files=[FileResult(str(target), "unchanged",
-                                              note="exists")])
+        exists = FileResult(str(target), "unchanged", note="exists")
+        if not national or _has_series(target):
+            return ImportReport(files=[exists])
+        report = _run(_check([(p.name, _reader(p)) for p in national]), target, dry_run=False, strict=True,
+                      user="init")
+        report.files.insert(0, exists)
+        return report
     seed = sorted(p for p in SEED_DIR.iterdir() if p.suffix.lower() in SUPPORTED)
-    report = _run(_check([(p.name, _reader(p)) for p in seed]), target, dry_run=False, strict=True, user="init",
-                  wipe=target.exists())
+    report = _run(_check([(p.name, _reader(p)) for p in [*seed, *national]]), target, dry_run=False, strict=True,
+                  user="init", wipe=target.exists())
     return translations.load(target, report=report) if report.ok else report
+
+
+def _has_series(target: Path) -> bool:
+    """Whether a national series (format C) was ever imported into the database."""
+    reader = store.Store(target)
+    try:
+        return bool(reader.scalar("SELECT count(*) FROM imports WHERE format = 'series'"))
+    finally:
+        reader.close()
 
 
 def _expand(paths: Iterable[str | os.PathLike]) -> list[Path]:
@@ -150,18 +177,35 @@ def _expand(paths: Iterable[str | os.PathLike]) -> list[Path]:
 # ------------------------------------------------------------------------------ the batch
 
 class _Batch:
-    """What the batch has seen so far: the unit-years of earlier files (a later file holding one
-    is rejected) and whether a file had errors."""
+    """What the batch has seen so far: the files in their order, the unit-years (format C: the
+    years and sources) of earlier files (a later file holding one is rejected) and whether a file
+    had errors."""
 
-    def __init__(self, report: ImportReport, results: dict[int, FileResult]):
-        self.report, self.results = report, results
-        self.first: dict[tuple[str, int], tuple[BatchFile, Submission]] = {}
+    def __init__(self, report: ImportReport, results: dict[int, FileResult], target: Path):
+        self.report, self.results, self.target = report, results, target
+        self.first: dict[tuple, tuple[BatchFile, Submission]] = {}
         self.files: list[BatchFile] = []
         self.failed = False
 
+    def valid(self, files: Iterable[BatchFile]) -> Iterator[BatchFile]:
+        """The files that may be written, each as soon as it is checked; format C's files are held
+        until the last file has arrived (a series file needs its sources file, which may come
+        after it), then linked (``series_link``) and given last."""
+        held = []
+        for f in files:
+            self.files.append(f)
+            if f.parsed is not None and f.parsed.format in FORMAT_C:
+                held.append(f)
+            elif self.accept(f):
+                yield f
+        if held:
+            link_batch(held, self.target)
+            for f in held:
+                if self.accept(f) and f.parsed.format == "series":
+                    yield f
+
     def accept(self, f: BatchFile) -> bool:
-        """Record ``f``; True when it is valid (it may be written)."""
-        self.files.append(f)
+        """Record ``f``'s problems; True when it is valid (it may be written)."""
         if not f.errors and f.parsed:
             self.cross_check(f)
         self.report.problems.extend(f.problems)
@@ -174,16 +218,19 @@ class _Batch:
         return True
 
     def cross_check(self, f: BatchFile) -> None:
-        clash = [(sub, *self.first[(sub.unit_code, sub.year)]) for sub in f.parsed.submissions
-                 if (sub.unit_code, sub.year) in self.first]
+        clash = [(sub, *self.first[key(sub)]) for sub in f.parsed.submissions if key(sub) in self.first]
         for sub, other, osub in clash:
+            where = {"other": other.name, "other_sheet": osub.sheet, "other_row": osub.row_no}
+            if f.parsed.format == "series":
+                f.problems.append(Problem(f.name, sub.sheet, sub.row_no, "source", sub.source,
+                                          "batch.same_year_source", {"value": sub.source, "year": sub.year, **where}))
+                continue
             f.problems.append(Problem(
                 f.name, sub.sheet, sub.row_no, "Unit" if f.parsed.format == "report" else "unit", sub.unit_label,
-                "batch.same_unit_year", {"value": sub.unit_label, "year": sub.year, "other": other.name,
-                                         "other_sheet": osub.sheet, "other_row": osub.row_no}))
+                "batch.same_unit_year", {"value": sub.unit_label, "year": sub.year, **where}))
         if not clash:
             for sub in f.parsed.submissions:
-                self.first[(sub.unit_code, sub.year)] = (f, sub)
+                self.first[key(sub)] = (f, sub)
 
 
 def _run(files: Iterable[BatchFile], db, *, dry_run: bool, strict: bool, user: str | None,
@@ -192,14 +239,15 @@ def _run(files: Iterable[BatchFile], db, *, dry_run: bool, strict: bool, user: s
     its valid files in one transaction while the next ones are still being read."""
     report = ImportReport(dry_run=dry_run)
     results: dict[int, FileResult] = {}
-    batch = _Batch(report, results)
     target = store.db_path(db)
+    batch = _Batch(report, results, target)
     if dry_run:
-        valid = [f for f in files if batch.accept(f)]
+        valid = list(batch.valid(files))
         _dry_run(target, valid, results, strict and batch.failed)
     else:
-        write_stream(target, (f for f in files if batch.accept(f)), user or _default_user(), report, results,
+        write_stream(target, batch.valid(files), user or _default_user(), report, results,
                      wipe=wipe, abort=lambda: strict and batch.failed)
+    sources_results(batch.files, results)              # format C: a sources file follows its series file
     report.files = [results[id(f)] for f in batch.files]
     return report
 

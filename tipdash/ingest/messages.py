@@ -121,6 +121,10 @@ def result_note(note: str, params: dict, lang: str) -> str:
         fmt["errors"] = plural_text("errors", int(params.get("n", 0)), lang)
     elif note == "partly_unchanged":
         fmt["units"] = plural_text("unit_years", int(params.get("n", 0)), lang)
+    elif note == "partly_unchanged_series":
+        fmt["units"] = plural_text("year_sources", int(params.get("n", 0)), lang)
+    elif note == "sources_read":
+        fmt["sources"] = plural_text("sources", int(params.get("n", 0)), lang)
     fmt = {k: param(k, v, lang) if not isinstance(v, str) else v for k, v in fmt.items()}
     return i18n.t(f"import.result.{note}", lang, **fmt)
 
@@ -133,8 +137,12 @@ def result_line(r, lang: str) -> str:
         note = r.note_text(lang)
         return f"{text}: {i18n.t('import.result.what.translations', lang)}, {plural_text('rows', r.rows, lang)}" + \
             (f" ({note})" if note else "")
+    if r.format == "sources":                  # format C's sources file: no submissions of its own
+        note = r.note_text(lang)
+        return text + (f" ({note})" if note else "")
     if r.status in ("imported", "valid"):
-        what = i18n.t(f"import.result.what.{r.format if r.format in ('report', 'summary') else 'file'}", lang)
+        what = i18n.t(f"import.result.what.{r.format if r.format in ('report', 'summary', 'series') else 'file'}",
+                      lang)
         done = i18n.t("import.result.as_import", lang, id=r.import_id) if r.import_id else \
             i18n.t("import.result.dry_run", lang)
         text += f" {done}: {what}, {plural_text('submissions', r.submissions, lang)}, " \

@@ -38,6 +38,8 @@ FACT_COLUMNS: dict[str, tuple[str, ...]] = {
     "challenges": ("text", "category"),
     "conclusions": ("text",),
     "context": ("text",),
+    "series": ("indicator", "breakdown", "value", "value_text", "unit", "note"),            # format C
+    "series_sources": ("source", "publisher", "title", "url", "licence", "accessed", "note"),
 }
 
 
@@ -67,7 +69,7 @@ class Submission:
 @dataclass
 class Parsed:
     file: str
-    format: str | None                     # 'report' | 'summary' | None (not recognised)
+    format: str | None                     # 'report' | 'summary' | 'series' | 'sources' | None (not recognised)
     submissions: list[Submission] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 

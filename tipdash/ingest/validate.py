@@ -1,4 +1,4 @@
-"""Validation of the two input formats (docs/FORMATS.md) into rows ready for the database.
+"""Validation of the input formats (docs/FORMATS.md) into rows ready for the database.
 
 `parse(file, sheets, kind, merged=...)` turns the raw sheets of one file (from `tipdash.ingest.read`)
 into a `Parsed`: the submissions it holds (one per unit-year, each with its fact columns) and the
@@ -7,12 +7,13 @@ written in the file, else the column letter) and cell, with a message code and i
 Nothing here touches the database.
 
 The pieces: `cells` reads single values, `columns` whole columns, `sheet` holds the result types
-and the machinery both formats share, `report` and `facts` check format A and `summary` format B.
-This module picks the format.
+and the machinery the formats share, `report` and `facts` check format A, `summary` format B and
+`series` format C (CSV only: the national series and its sources file). This module picks the format.
 """
 from __future__ import annotations
 
 from tipdash import vocab
+from tipdash.ingest import series
 from tipdash.ingest.report import _parse_report
 from tipdash.ingest.sheet import FACT_SHEETS, MergedFn, Parsed, _blank_row, _Ctx, _header_row, more_line
 from tipdash.ingest.summary import _parse_summary
@@ -42,6 +43,9 @@ def _parse(ctx: _Ctx, file: str, sheets: dict[str, list[list]], kind: str, merge
         keys.setdefault(vocab.sheet_key(name), []).append(name)
     if kind == "csv":
         name = next(iter(nonblank))
+        fmt = series.detect(sheets[name])              # format C: national series or its sources
+        if fmt:
+            return series.parse(ctx, file, fmt, name, sheets[name])
         return Parsed(file, "summary", _parse_summary(ctx, name, sheets[name], merged))
     if "summary" in keys and "commission" in keys:
         ctx.error(None, None, None, None, "file.both_kinds", commission=keys["commission"][0],

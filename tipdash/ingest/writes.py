@@ -1,5 +1,6 @@
 """Writing a validated batch: ONE ``store.write()`` (one atomic publish) for all its files, each
-submission superseding the current one of its unit-year, fact rows inserted in bulk."""
+submission superseding the current one of its unit-year (format C: of its year and source, see
+``key``), fact rows inserted in bulk."""
 from __future__ import annotations
 
 import contextlib
@@ -11,6 +12,7 @@ from tipdash.ingest.check import fact_columns
 from tipdash.ingest.limits import _short
 from tipdash.ingest.plain import loads
 from tipdash.ingest.results import BatchFile, FileResult, ImportReport, unchanged
+from tipdash.ingest.series_link import source_columns
 from tipdash.ingest.sheet import FACT_COLUMNS, Problem, Submission
 
 FLUSH_ROWS = 200_000                       # fact rows buffered before a bulk insert
@@ -74,19 +76,34 @@ def _not_written(valid: list[BatchFile], report: ImportReport, results: dict[int
         results[id(f)] = FileResult(f.name, "rejected", format=f.parsed.format, sha256=f.sha256, note=note)
 
 
-def current_submissions(query: Query, subs: list[Submission] | None) -> dict[tuple[str, int], tuple[int, str, int]]:
-    """(unit, year) -> (current submission id, its file's sha256, its import id), for the unit-years
-    of ``subs`` (None: every unit-year, at most 37 a year)."""
+def key(sub: Submission) -> tuple[str, int, str | None]:
+    """What a submission supersedes: the current one of its unit, year and source (the source of
+    a national series, format C; None for formats A and B, which replace each other)."""
+    return sub.unit_code, sub.year, getattr(sub, "source", None)
+
+
+def current_submissions(query: Query, subs: list[Submission] | None) -> dict[tuple, tuple[int, str, int, str | None]]:
+    """(unit, year, source) -> (current submission id, its file's sha256, its import id, its digest),
+    for the keys of ``subs`` (None: every current submission, at most 37 a year and a few series)."""
     if subs is not None and not subs:
         return {}
-    sql = ("SELECT s.unit_code, s.year, s.submission_id, i.sha256, i.import_id FROM submissions s "
+    series = query("SELECT count(*) FROM information_schema.columns WHERE table_name = 'submissions' "
+                   "AND column_name = 'digest'", [])[0][0]      # not in databases written before format C
+    sql = (f"SELECT s.unit_code, s.year, {'s.source' if series else 'NULL'}, s.submission_id, i.sha256, "
+           f"i.import_id, {'s.digest' if series else 'NULL'} FROM submissions s "
            "JOIN imports i USING (import_id) WHERE s.status = 'current'")
     if subs is None:
-        return {(u, y): (sid, sha, iid) for u, y, sid, sha, iid in query(sql, [])}
+        return {(u, y, src): (sid, sha, iid, dig) for u, y, src, sid, sha, iid, dig in query(sql, [])}
     years = sorted({s.year for s in subs})
-    wanted = {(s.unit_code, s.year) for s in subs}
+    wanted = {key(s) for s in subs}
     rows = query(sql + " AND s.year BETWEEN ? AND ?", [years[0], years[-1]])
-    return {(u, y): (sid, sha, iid) for u, y, sid, sha, iid in rows if (u, y) in wanted}
+    return {(u, y, src): (sid, sha, iid, dig) for u, y, src, sid, sha, iid, dig in rows if (u, y, src) in wanted}
+
+
+def _same(sub: Submission, cur: tuple, sha256: str) -> bool:
+    """Already current: from a file with the same bytes, or (format C) with the same figures and source."""
+    dig = getattr(sub, "digest", None)
+    return cur[1] == sha256 if dig is None else cur[3] == dig
 
 
 def plan(f: BatchFile, current: dict) -> tuple[list[Submission], list[int], int | None]:
@@ -94,8 +111,8 @@ def plan(f: BatchFile, current: dict) -> tuple[list[Submission], list[int], int 
     the import that already holds this file."""
     todo, supersede, same = [], [], None
     for sub in f.parsed.submissions:
-        cur = current.get((sub.unit_code, sub.year))
-        if cur and cur[1] == f.sha256:
+        cur = current.get(key(sub))
+        if cur and _same(sub, cur, f.sha256):
             same = cur[2] if same is None else min(same, cur[2])
             continue
         todo.append(sub)
@@ -114,7 +131,7 @@ IMPORT_COLUMNS = ("import_id", "file_name", "sha256", "size_bytes", "format", "i
                   "synthetic")
 SUBMISSION_COLUMNS = ("submission_id", "import_id", "unit_code", "year", "format", "sheet", "row_no",
                       "submitted_on", "prepared_by", "reported", "sheets", "status", "changed_at", "source_lang",
-                      "contact_name", "contact_email", "contact_phone")
+                      "contact_name", "contact_email", "contact_phone", "source", "digest")
 
 
 class _Pending:
@@ -160,6 +177,8 @@ def _insert_rows(con, table: str, cols: tuple[str, ...], columns: list[list]) ->
         kind = types.get(name, "VARCHAR")
         if kind in ("BIGINT", "INTEGER"):
             arrays.append(pa.array(values, pa.int64()))
+        elif kind == "DOUBLE":
+            arrays.append(pa.array(values, pa.float64()))
         elif kind == "BOOLEAN":
             arrays.append(pa.array(values, pa.bool_()))
         elif kind == "DATE":
@@ -188,7 +207,7 @@ def _synthetic(f: BatchFile) -> bool:
 
 def _write_file(con, f: BatchFile, user: str, pending: _Pending, current: dict) -> FileResult:
     """The imports/submissions rows of one file, its fact rows and its audit line, into
-    ``pending``. ``current``: the current submissions (no two files of a batch share a unit-year)."""
+    ``pending``. ``current``: the current submissions (no two files of a batch share a ``key``)."""
     todo, supersede, same = plan(f, current)
     if not todo:
         return unchanged(f, same)
@@ -201,24 +220,29 @@ def _write_file(con, f: BatchFile, user: str, pending: _Pending, current: dict) 
                             _synthetic(f)))
     for sub in todo:
         sid = pending.next_id(con)
-        old = current.get((sub.unit_code, sub.year))
+        old = current.get(key(sub))
         if old:
             con.execute("UPDATE submissions SET status = 'superseded', superseded_by = ?, changed_at = ? "
                         "WHERE submission_id = ?", [sid, now, old[0]])
         pending.submissions.append((sid, import_id, sub.unit_code, sub.year, f.parsed.format, sub.sheet, sub.row_no,
                                     sub.submitted_on, sub.prepared_by, sub.reported,
                                     ",".join(sorted(sub.tables)) if f.parsed.format == "report" else None,
-                                    "current", now, sub.source_lang, sub.contact_name, sub.contact_email,
-                                    sub.contact_phone))
-        for table, cols in facts[id(sub)].items():
+                                    "current", now, sub.source_lang, getattr(sub, "contact_name", None),
+                                    getattr(sub, "contact_email", None), getattr(sub, "contact_phone", None),
+                                    getattr(sub, "source", None), getattr(sub, "digest", None)))
+        cols_of = facts[id(sub)]
+        if getattr(sub, "source_row", None) is not None:     # format C: the source row it was linked to
+            cols_of = {**cols_of, "series_sources": source_columns(sub)}
+        for table, cols in cols_of.items():
             batch = pending.facts[table]
             batch[0].extend([sid] * len(cols[0]))
             for target, col in zip(batch[1:], cols):
                 target.extend(col)
             pending.rows += len(cols[0])
-    units_years = ", ".join(f"{s.unit_code} {s.year}" for s in todo)
+    units_years = ", ".join(" ".join(str(x) for x in key(s) if x is not None) for s in todo)
     pending.audit.append((user, "import", f"import {import_id}: {Path(f.name).name} ({f.parsed.format}): {units_years}"
                           + (f"; superseded {', '.join(map(str, supersede))}" if supersede else ""), f.sha256))
     kept = len(f.parsed.submissions) - len(todo)
-    return FileResult(f.name, "imported", len(todo), rows, import_id, "partly_unchanged" if kept else None,
-                      f.parsed.format, f.sha256, supersede, {"n": kept})
+    note = ("partly_unchanged_series" if f.parsed.format == "series" else "partly_unchanged") if kept else None
+    return FileResult(f.name, "imported", len(todo), rows, import_id, note, f.parsed.format, f.sha256, supersede,
+                      {"n": kept})

@@ -9,7 +9,8 @@ figures through :mod:`tipdash.privacy`), and rendered to Markdown, DOCX or PDF b
 (``SECTIONS``, in ``sections_activity``, ``sections_victims``, ``sections_closing``) follow the
 State Chancellery's 2022 note (``data/sources/informative_note_2022_en.md``): introduction; I.
 activity of the commissions (sessions table, commissions without meetings, topics); II.
-prevention; III. victims and assistance; IV. challenges and needs; V. conclusions, each computed
+prevention; III. victims and assistance, with the national context (the year's national statistics,
+a different measure); IV. challenges and needs; V. conclusions, each computed
 from a figure shown in the note; annex (every indicator per unit, totals, data sources and
 import dates).
 
@@ -29,7 +30,8 @@ Rules:
 from __future__ import annotations
 
 from tipdash import i18n, indicators
-from tipdash.note import sections_activity, sections_closing, sections_conclusions, sections_victims
+from tipdash.note import (sections_activity, sections_closing, sections_conclusions, sections_context,
+                          sections_victims)
 from tipdash.note.builder import NoteBuilder
 from tipdash.note.model import Document
 
@@ -37,7 +39,8 @@ FORMATS = ("md", "docx", "pdf")
 
 #: the sections in the order of the note (each adds its blocks to the builder)
 SECTIONS = (sections_activity.introduction, sections_activity.commissions, sections_activity.prevention,
-            sections_victims.victims, sections_closing.challenges, sections_conclusions.conclusions,
+            sections_victims.victims, sections_context.national_context, sections_closing.challenges,
+            sections_conclusions.conclusions,
             sections_closing.annex)
 
 

@@ -111,7 +111,7 @@ def sources(b: NoteBuilder) -> None:
         rec = dict(zip(keys, k))
         at = to_timestamp(rec["imported_at"])
         rows.append([str(rec["file_name"]), _format_label(b, rec, figs),
-                     fmt_int(len(grp), lang), at.strftime("%Y-%m-%d %H:%M") if at is not None else "",
+                     fmt_int(grp["unit_code"].nunique(), lang), at.strftime("%Y-%m-%d %H:%M") if at is not None else "",
                      clean_text(rec["imported_by"]) or "—", str(rec["sha256"])[:12]])
     rows.sort(key=lambda r: (r[3], r[0]))
     b.add(Table([b.t("col.file"), b.t("col.format"), b.t("col.units"), b.t("col.imported_at"),

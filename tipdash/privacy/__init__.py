@@ -13,16 +13,24 @@ DataFrames from tipdash.indicators carry their year's cells in ``df.attrs["tipda
 ``protect_units``/``protect_breakdown``/``protect_national`` label them from that base. A frame
 without it is protected as one table on its own (safe for that table alone).
 
+Across years (``history``: ``protect_unit_years``, ``protect_year_totals``) every cell is read
+from its own year's base (``df.attrs["tipdash.victims_years"]``), so the district x year table
+and a unit's chart over the years say what that year's map says. Published national statistics
+(format C: national totals and rates the sources print themselves) are not counts by district
+and are not suppressed.
+
 Modules: ``lines`` (threshold, labels, the suppression of lines sharing a total),
 ``victim_base`` (the protected base of a year, and every figure read from it), ``frames`` (the
-contract functions below, on DataFrames).
+contract functions below, on DataFrames), ``history`` (the same across years).
 """
 from tipdash.privacy.frames import (protect_assistance, protect_breakdown, protect_national,
                                     protect_units)
+from tipdash.privacy.history import ATTR_YEARS, protect_unit_years, protect_year_totals
 from tipdash.privacy.lines import (ATTR, ATTR_PREV, DIMS, ENV, PRIMARY, PUB, SECOND, SECONDARY, TOTAL_ATTR,
                                    WITHHELD, is_suppressed, label, protect_lines, protect_value, threshold)
 from tipdash.privacy.victim_base import Figure, VictimBase, base, cells_key
 
 __all__ = ["threshold", "label", "protect_value", "is_suppressed", "protect_units", "protect_breakdown",
            "protect_national", "protect_assistance", "protect_lines", "base", "cells_key", "VictimBase", "Figure",
-           "ENV", "SECONDARY", "DIMS", "ATTR", "ATTR_PREV", "TOTAL_ATTR", "PUB", "PRIMARY", "SECOND", "WITHHELD"]
+           "ENV", "SECONDARY", "DIMS", "ATTR", "ATTR_PREV", "TOTAL_ATTR", "PUB", "PRIMARY", "SECOND", "WITHHELD",
+           "protect_unit_years", "protect_year_totals", "ATTR_YEARS"]

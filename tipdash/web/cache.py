@@ -200,3 +200,16 @@ def shared(kind: str, name: str, build: Callable[[], Any], *parts: Any) -> Any:
     and run: a figure or a localised table, never written to afterwards (``st.plotly_chart``
     and ``st.dataframe`` only read). ``kind`` "figure" keeps 256, "table" 2048."""
     return (_FIGURES if kind == "figure" else _TABLES).get((name, fingerprint(*parts)), build)
+
+
+def figure(builder: str, lang: str, *args):
+    """``tipdash.<builder>(*args)`` -- a function that builds a plotly figure from cached data --
+    through ``shared``: once per server for the published database, the language and ``args``
+    (plotly's validation costs tens of ms a figure; the views across years would not keep to
+    250 ms without it). Shared read-only: do not change the figure."""
+    s = get_store()
+    module, func = builder.rsplit(".", 1)
+
+    def build():
+        return getattr(importlib.import_module(f"tipdash.{module}"), func)(*args)
+    return shared("figure", builder, build, str(s.path), s.version, lang, args)

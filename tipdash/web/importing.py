@@ -60,9 +60,10 @@ def revert_choices(hist: pd.DataFrame) -> dict[int, str]:
             out[int(imp_id)] = t("page.import.revert_import", id=int(imp_id), file=part["file_name"].iloc[0],
                                     n=len(part))
     for r in cur.to_dict("records"):
-        out[int(r["submission_id"])] = t("page.import.revert_submission", id=int(r["submission_id"]),
-                                            unit=unit_name(r["unit_code"]) if r["unit_code"] != "MD"
-                                            else t("common.national_level"),
+        unit = unit_name(r["unit_code"]) if r["unit_code"] != "MD" else t("common.national_level")
+        if isinstance(r.get("source"), str) and r["source"]:      # a national series: one per year and source
+            unit = t("page.import.series_source", source=r["source"])
+        out[int(r["submission_id"])] = t("page.import.revert_submission", id=int(r["submission_id"]), unit=unit,
                                             year=int(r["year"]), file=r["file_name"])
     return dict(sorted(out.items(), reverse=True))
 

@@ -59,19 +59,23 @@ def _class_label(lo: float, hi: float) -> str:
     return s(lo) if lo == hi else f"{s(lo)}–{s(hi)}"
 
 
-def map_categories(df: pd.DataFrame, indicator: str, *, change: bool = False) -> pd.DataFrame:
+def map_categories(df: pd.DataFrame, indicator: str, *, change: bool = False,
+                   classes: list[tuple[float, float]] | None = None) -> pd.DataFrame:
     """One row per drawn unit: ``code, category, value_text, status_text`` (once per server for
-    the same rows, indicator and language).
+    the same rows, indicator, classes and language).
 
     ``df`` is ``unit_year`` (victims already protected) or ``change`` for ``change=True``.
     Categories: ``class_<i>`` (numbers > 0), zero, suppressed, not_given (reported, figure
-    blank), not_reported, left_bank; in change mode decrease/no_change/increase/not_comparable."""
+    blank), not_reported, left_bank; in change mode decrease/no_change/increase/not_comparable,
+    or, with ``classes`` (of the size of the change), ``dec_<i>``/no_change/``inc_<i>``.
+    ``classes`` given: those (e.g. fixed over all years of an animation), else from ``df``."""
     lg = lang()
-    return shared("table", "map_categories", lambda: _map_categories(df, indicator, change, lg),
-                  df, indicator, change, lg).copy(deep=False)
+    fixed = None if classes is None else [tuple(c) for c in classes]
+    return shared("table", "map_categories", lambda: _map_categories(df, indicator, change, fixed, lg),
+                  df, indicator, change, fixed, lg).copy(deep=False)
 
 
-def _map_categories(df: pd.DataFrame, indicator: str, change: bool, lg: str) -> pd.DataFrame:
+def _map_categories(df: pd.DataFrame, indicator: str, change: bool, classes, lg: str) -> pd.DataFrame:
     rows = []
     by_code = {r["code"]: r for r in df.to_dict("records")}
     positives = []
@@ -94,18 +98,21 @@ def _map_categories(df: pd.DataFrame, indicator: str, change: bool, lg: str) -> 
         elif change:
             f = float(v)
             cat = "increase" if f > 0 else ("decrease" if f < 0 else "no_change")
+            if classes is not None and f != 0:
+                cat = f                                  # classified by size below
             rows.append((code, cat, f"{'+' if f > 0 else ''}{fmt_number(v)}", status_text))
         elif float(v) == 0:
             rows.append((code, "zero", "0", status_text))
         else:
             positives.append(float(v))
             rows.append((code, float(v), fmt_number(v, approx), status_text))
-    classes = _classes(positives)
+    classes = _classes(positives) if classes is None else classes
     out = []
     for code, cat, value_text, status_text in rows:
         if isinstance(cat, float):
-            idx = next(i for i, (lo, hi) in enumerate(classes) if cat <= hi)
-            cat = f"class_{idx}"
+            size = abs(cat)
+            idx = next((i for i, (lo, hi) in enumerate(classes) if size <= hi), len(classes) - 1)
+            cat = (("dec_" if cat < 0 else "inc_") if change else "class_") + str(idx)
         out.append({"code": code, "category": cat, "value_text": value_text, "status_text": status_text})
     res = pd.DataFrame(out)
     res.attrs["classes"] = classes

@@ -14,6 +14,7 @@ from tipdash.web.cache import available_years
 #: page id -> (script, i18n title key, material icon)
 PAGES: dict[str, tuple[str, str, str]] = {
     "map": ("pages/map.py", "page.map", ":material/map:"),
+    "trends": ("pages/trends.py", "page.trends", ":material/grid_on:"),
     "timeline": ("pages/timeline.py", "page.timeline", ":material/timeline:"),
     "victims": ("pages/victims.py", "page.victims", ":material/group:"),
     "reporting": ("pages/reporting.py", "page.reporting", ":material/fact_check:"),
@@ -27,6 +28,7 @@ PAGES: dict[str, tuple[str, str, str]] = {
 #: the shared filters each page shows (all are created by app.py, in this order)
 PAGE_FILTERS: dict[str, tuple[str, ...]] = {
     "map": ("year", "indicator", "units"),
+    "trends": ("indicator", "units"),
     "timeline": ("years", "units"),
     "victims": ("year", "units"),
     "reporting": ("year",),
