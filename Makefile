@@ -25,10 +25,10 @@ run: init
 	$(BIN)/python -m streamlit run app.py --server.headless true --server.port $(PORT) \
 		--browser.gatherUsageStats false
 
-# System programs (Chromium for the browser tests, pdftoppm for the PDF note, nginx for the replica
-# test) are installed from Debian's packages when missing, or make stops with the line to run.
+# System programs (Chromium for the browser tests, pdftoppm for the PDF note, nginx and openssl for
+# the replica test) are installed from Debian's packages when missing, or make stops with the line to run.
 test: setup
-	@tools/system-deps.sh test chromium:chromium pdftoppm:poppler-utils nginx:nginx
+	@tools/system-deps.sh test chromium:chromium pdftoppm:poppler-utils nginx:nginx openssl:openssl
 	$(BIN)/python -m pytest
 
 test-fast: setup

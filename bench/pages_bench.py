@@ -73,8 +73,11 @@ def proto_bytes(at: AppTest) -> int:
 def clear_caches() -> None:
     import streamlit as st
 
+    from tipdash.web import cache
+
     st.cache_data.clear()
     st.cache_resource.clear()
+    cache.clear()                 # the process's own caches (queries, shared figures and tables)
 
 
 def errors(at: AppTest) -> list[str]:

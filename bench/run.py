@@ -19,18 +19,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
 from common import BENCH, ROOT, Clock, machine, median, run_child, summary  # noqa: E402
+from load_report import load_table, load_verdicts  # noqa: E402
 
 RESULTS = BENCH / "results.json"
 TARGETS = {"import_vs_openpyxl": 5.0, "page_warm_ms": 250.0, "page_vs_bare": 2.0,
-           "map_payload_bytes": 200_000, "peak_rss_mb": 1024.0}
+           "map_payload_bytes": 200_000, "peak_rss_mb": 1024.0,
+           "load_n": 50, "load_p95_vs_bare": 2.0, "load_rss_mb": 1024.0, "hostile_p95_vs_idle": 2.0}
 CONFIGS = {
-    # scales = year counts; the largest is "the" scale of the top-level figures
-    "full": {"scales": [1, 5, 20], "activities": 2000, "runs": 5, "big_runs": 3, "sample": 35},
-    "quick": {"scales": [1, 2], "activities": 200, "runs": 5, "big_runs": 3, "sample": 35},
+    # scales = year counts; the largest is "the" scale of the top-level figures; the load
+    # benchmark runs at the largest scale only (load_ns sessions, load_s seconds a window)
+    "full": {"scales": [1, 5, 20], "activities": 2000, "runs": 5, "big_runs": 3, "sample": 35,
+             "load_ns": [1, 10, 25, 50], "load_s": 20},
+    "quick": {"scales": [1, 2], "activities": 200, "runs": 5, "big_runs": 3, "sample": 35,
+              "load_ns": [1, 10], "load_s": 6},
 }
 FIRST_YEAR = 2005
 SEED = 1
 OVERHEAD_GUESS_S = 150.0          # openpyxl baseline + pages + browser at one scale, before it is measured
+LOAD_GUESS_S = 360.0              # the load benchmark (full configuration), at the largest scale only
 
 
 def log(msg: str) -> None:
@@ -90,8 +96,8 @@ class Planner:
     """Decides how many import runs fit in the budget. The largest scale comes first: a smaller
     scale runs only if the largest can still get one import run and its measurements after it."""
 
-    def __init__(self, clock: Clock, scales: list[int], rows: dict[int, int]):
-        self.clock, self.scales, self.rows = clock, scales, rows
+    def __init__(self, clock: Clock, scales: list[int], rows: dict[int, int], load_s: float = 0.0):
+        self.clock, self.scales, self.rows, self.load_s = clock, scales, rows, load_s
         self.largest = max(scales)
         self.rate: float | None = None            # rows/s of the last import run
         self.overhead: dict[int, float] = {}      # measured non-import seconds per scale
@@ -100,10 +106,11 @@ class Planner:
         return self.rows[scale] / self.rate if self.rate else 0.0
 
     def overhead_s(self, scale: int) -> float:
+        load = self.load_s if scale == self.largest else 0.0
         if not self.overhead:
-            return OVERHEAD_GUESS_S
+            return OVERHEAD_GUESS_S + load
         last = max(self.overhead)
-        return max(OVERHEAD_GUESS_S, self.overhead[last] * (1 + 0.5 * (scale != last)))
+        return max(OVERHEAD_GUESS_S, self.overhead[last] * (1 + 0.5 * (scale != last))) + load
 
     def reserve_s(self, scale: int) -> float:
         """What the largest scale needs (one import run and its measurements), if `scale` is not it."""
@@ -217,6 +224,12 @@ def bench_scale(scale: int, files: list[dict], out: Path, cfg: dict, planner: Pl
     elif "browser" in only:
         res["browser_skipped"] = "no map figure was captured from the map page"
     planner.overhead[scale] = time.monotonic() - t0
+    if "load" in only and largest:
+        t1 = time.monotonic()
+        log(f"  load: {cfg['load_ns']} sessions, {cfg['load_s']} s windows; hostile uploads")
+        res["load"] = run_child("load_bench.py", imp["db"], work, "--ns", ",".join(map(str, cfg["load_ns"])),
+                                "--duration", cfg["load_s"], **env)
+        log(f"  load done in {time.monotonic() - t1:.0f} s")
     res["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     return res
 
@@ -244,6 +257,7 @@ def verdicts(top: dict) -> dict:
             v is not None and v <= TARGETS["page_vs_bare"] for v in vs.values()),
         "map_payload_bytes <= 200 KB": le(top.get("map_payload_bytes"), TARGETS["map_payload_bytes"]),
         "peak_rss_mb <= 1024": le(top.get("peak_rss_mb"), TARGETS["peak_rss_mb"]),
+        **load_verdicts(top.get("load") or {}, TARGETS),
     }
 
 
@@ -285,6 +299,7 @@ def table(results: dict) -> str:
     row("browser map vs bare", lambda s: s["browser_vs_bare"], "", "{:.2f}")
     row("peak RSS streamlit MB", lambda s: s["peak_rss_mb"], "<= 1024", "{:,.0f}")
     row("peak RSS bare page MB", lambda s: s["bare_peak_rss_mb"], "", "{:,.0f}")
+    lines += load_table(results.get("load") or {})
     lines.append("")
     for k, v in results["targets_met"].items():
         lines.append(f"  {k}: {'met' if v else 'MISSED' if v is False else 'not measured'}")
@@ -298,8 +313,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--budget-min", type=float, default=16.0,
                     help="wall-clock budget; import runs are reduced (never below one) to stay within it")
     ap.add_argument("--scales", default=None, help="comma-separated year counts (default 1,5,20; quick 1,2)")
-    ap.add_argument("--only", default="openpyxl,pages,browser",
-                    help="what to measure beside the import (comma-separated: openpyxl,pages,browser)")
+    ap.add_argument("--only", default="openpyxl,pages,browser,load",
+                    help="what to measure beside the import (comma-separated: openpyxl,pages,browser,load)")
     ap.add_argument("--jobs", type=int, default=2, help="processes generating the synthetic workbooks")
     ap.add_argument("--results", default=str(RESULTS))
     args = ap.parse_args(argv)
@@ -323,7 +338,8 @@ def main(argv: list[str] | None = None) -> int:
     cfg["env"] = bench_account(out / "config")
     per_scale = {s: files_for(manifest, data_dir, s) for s in cfg["scales"]}
     rows = {s: sum(sum(f["rows"].values()) for f in fs) for s, fs in per_scale.items()}
-    planner = Planner(clock, cfg["scales"], rows)
+    planner = Planner(clock, cfg["scales"], rows,
+                      (LOAD_GUESS_S * cfg["load_s"] / CONFIGS["full"]["load_s"]) if "load" in only else 0.0)
     largest = max(cfg["scales"])
     for scale in cfg["scales"]:
         if not planner.fits_scale(scale):
@@ -346,6 +362,8 @@ def main(argv: list[str] | None = None) -> int:
         results["scale_years"] = top_scale
         for k in TOP_KEYS:
             results[k] = top.get(k)
+        if "load" in top:
+            results["load"] = top.pop("load") | {"scale_years": top_scale}
         results["import_runs"] = top["import"]["runs"]
     results["targets"] = TARGETS
     results["targets_met"] = verdicts(results)
@@ -390,6 +408,22 @@ def notes(results: dict, cfg: dict) -> list[str]:
         "`streamlit run bench/bare_page.py` drawing the same figure JSON. Runs interleave app and bare.",
         "peak_rss_mb: VmHWM of the `streamlit run app.py` process after the browser visited the map "
         f"{2 + cfg['runs']} times and every page once; bare_peak_rss_mb the same for the bare page server.",
+        "load (bench/load_bench.py, at the largest scale): `streamlit run app.py` and `streamlit run "
+        "bench/bare_page.py` on 127.0.0.1, driven by N websocket sessions (tools/stclient.py: Streamlit's "
+        "own BackMsg/ForwardMsg protobuf messages) in one client process, closed loop without think "
+        "time: each session reruns the next public page (its language fixed: ro, ru or en by session) "
+        "as soon as the previous run finished. A run's time is from the rerun message to the "
+        "script_finished message. The bare page draws, per page and language, the figures and tables "
+        "that page sent on the websocket (captured in the warm-up, when every view is opened twice). "
+        f"Per N, four windows of {cfg.get('load_s')}/2 s in the order tipdash, bare, bare, tipdash, "
+        "pooled; runs in flight at the end of a window finish and count (drain_s). CPU % is the "
+        "server process tree's (100 = one core), RSS the server process's largest resident set "
+        "sampled every 0.25 s; client_cpu_pct is the load generator's own CPU on the same machine.",
+        "load.hostile_upload: per kind of file, a fresh tipdash server, 10 reader sessions for one "
+        "window idle, then one window while a signed-in admin session uploads the file to the Import "
+        "page through the uploader's own upload URL and has it validated again until the window ends "
+        "(admin_runs: each validation's seconds and the alert it ended with; unfinished = still "
+        "running when the readers stopped; the server is then stopped).",
         "The machine may be shared: machine.load_average_at_start/at_end and each scale's "
         "load_average_at_start/at_end give the 1/5/15-minute load averages; on a loaded machine every "
         "time grows, which is why each figure is paired with a baseline measured interleaved with it.",

@@ -5,7 +5,7 @@ import streamlit as st
 
 from tipdash import exports, ingest, store, web
 from tipdash.web import auth as web_auth
-from tipdash.web.importing import do_revert, files_frame, problems_frame, revert_choices
+from tipdash.web.importing import banner, do_revert, files_frame, problems_frame, revert_choices
 
 web.require("import")  # admins only; anyone else gets the sign-in prompt
 
@@ -30,13 +30,8 @@ if uploads:
     report = st.session_state["_dry_report"]
 
     st.subheader(web.t("page.import.validation"))
-    n_err, n_warn = len(report.errors), len(report.warnings)
-    if n_err:
-        st.error(web.t("page.import.n_errors", errors=n_err, warnings=n_warn))
-    elif n_warn:
-        st.warning(web.t("page.import.n_warnings", warnings=n_warn))
-    else:
-        st.success(web.t("page.import.valid"))
+    kind, text = banner(report)
+    getattr(st, kind)(text)
     web.table(files_frame(report), "import_files", key="imp_files")
     if report.problems:
         web.table(problems_frame(report), "import_problems", key="imp_problems")
@@ -55,6 +50,8 @@ if uploads:
         done = [r for r in result.files if r.status == "imported"]
         (st.success if done and result.ok else st.warning)(web.t("page.import.done", n=len(done)))
         web.table(files_frame(result), "import_result", key="imp_result")
+        if result.errors:                  # e.g. a full disk: one line per file, never a traceback
+            web.table(problems_frame(result), "import_result_problems", key="imp_result_problems")
 
 # --- blank template ---------------------------------------------------------------------------------
 st.subheader(web.t("page.import.template_title"))

@@ -2,11 +2,10 @@
 ones in a collapsed table), sessions per quarter, trainings and campaigns as periods."""
 
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
 from tipdash import i18n, web
-from tipdash.i18n import content, formats
+from tipdash.i18n import formats
 from tipdash.web import history as web_history
 
 web.require("view_public")  # the sign-in prompt instead of the page when public access is off
@@ -89,27 +88,8 @@ if f.units:
     per = per[per["unit_code"].isin(f.units) | (per["unit_code"] == "MD")]
 dated = per.dropna(subset=["start_date", "end_date"]) if len(per) else per
 if len(dated):
-    # one bar per period, however many commissions share it (20 years × 35 units would be thousands)
-    g = web.period_groups(dated)
-    g = content.localise_texts(g, lang, web.translations(), columns=("name",))   # free text in the reader's language
-    g["kind_label"] = [i18n.vocab_label("period_kind", k, lang) for k in g["kind"]]
-    g["label"] = [web.plotly_text(n, limit=60) for n in g["name"]]   # plotly reads a little HTML in texts
-    g["name"] = [web.plotly_text(n) for n in g["name"]]
-    g["who"] = [", ".join(web.t("common.national_level") if c == "MD" else web.unit_name(c) for c in us)
-                if len(us) <= 3 else web.t("page.timeline.n_units", n=len(us)) for us in g["units"]]
-    g["count_text"] = [web.fmt_number(c) for c in g["count"]]
-    fig = px.timeline(g, x_start="start_date", x_end="end_date", y="label", color="kind_label",
-                      hover_name="name", hover_data={"who": True, "count_text": True, "label": False,
-                                                     "kind_label": False, "start_date": False, "end_date": False},
-                      # distinct labels: plotly merges hover rows of columns labelled alike ("=…" rows)
-                      labels={c: i18n.column_label(k, lang) for c, k in (
-                          ("who", "unit"), ("count_text", "count"), ("kind_label", "kind"), ("label", "name"),
-                          ("start_date", "start_date"), ("end_date", "end_date"))},
-                      height=140 + 46 * g["label"].nunique())
-    fig.update_yaxes(autorange="reversed", title=None)
-    fig.update_xaxes(tickformat="%m.%Y")
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend_title_text="")
-    web.chart(fig, "tl_periods", web.t("page.timeline.periods"), year=(y0, y1), name="timeline_periods")
+    web.chart(web.periods_figure(dated), "tl_periods", web.t("page.timeline.periods"), year=(y0, y1),
+              name="timeline_periods")   # one bar per period, in the reader's language
     st.caption(web.t("page.timeline.periods_caption"))
 else:
     st.info(web.t("page.timeline.no_periods"))

@@ -56,7 +56,7 @@ for dim, tab in zip(dims, tabs):
                          year=f.year))
             continue
         bd = web.data("victims", f.year, [dim], units=f.units_arg)
-        shown = privacy.protect_breakdown(bd, "count", total=bd_total)
+        shown = web.protected_breakdown(bd, "count", total=bd_total)
         numeric = shown[shown["count"].map(lambda v: not isinstance(v, str) and not is_missing(v))].copy()
         if len(numeric):
             numeric["label"] = [i18n.vocab_label(dim, v, lang) for v in numeric[dim]]

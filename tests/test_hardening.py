@@ -21,6 +21,9 @@ def test_streamlit_config_keeps_the_hardened_settings():
     assert server.get("headless") is True
     assert client.get("showErrorDetails") == "none", "no tracebacks to visitors"
     assert server.get("enableCORS", True) is True
+    # a deployed server neither reloads code changed on disk nor re-resolves every module's path
+    # after each run (a third of its CPU under load, bench/README.md "load")
+    assert server.get("fileWatcherType") == "none" and server.get("runOnSave") is False
 
 
 def test_the_upload_limit_matches_the_importer():

@@ -25,8 +25,11 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from tipdash.limiter import Limits, RateLimiter
 from tipdash.store import ROOT
 
-ROLES = ("public", "analyst", "admin")
+ROLES = ("public", "commission", "analyst", "admin")
 _RANK = {r: i for i, r in enumerate(ROLES)}
+#: a commission's secretary: the public pages plus "Our report" of the ONE unit its account is
+#: bound to (``unit`` in users.toml, `user_unit`); never analyst detail or unsuppressed figures
+COMMISSION = "commission"
 
 # The least role that holds each permission.
 PERMISSIONS = {
@@ -38,12 +41,18 @@ PERMISSIONS = {
     "revert": "admin",
     "users": "admin",
     "audit": "admin",
+    "file_report": "commission",       # "Our report": commission users (own unit) and admins (any unit)
+    "campaign": "admin",               # "Reporting campaign": status, deadline, lock/unlock
 }
+#: permissions held by exactly these roles (not by every higher-ranked one): an analyst has no unit
+#: and files nothing
+ONLY_ROLES = {"file_report": ("commission", "admin")}
 
 # Pages (by file stem) and the permission they need.
 PAGE_PERMISSION = {
     "map": "view_public", "trends": "view_public", "timeline": "view_public", "victims": "view_public",
     "reporting": "view_public", "about": "view_public", "import": "import", "audit": "audit",
+    "our_report": "file_report", "campaign": "campaign",
 }
 
 _NAME = re.compile(r"^[A-Za-z0-9._@-]{2,64}$")
@@ -101,8 +110,12 @@ def allowed(role: str | None, permission: str, settings: Settings | None = None)
     role = role or ("public" if settings.public_access else None)
     if role is None:
         return False
+    if role not in _RANK:
+        return False
     if permission == "download_unsuppressed" and role == "analyst" and settings.analysts_unsuppressed:
         return True
+    if permission in ONLY_ROLES:
+        return role in ONLY_ROLES[permission]
     return _RANK[role] >= _RANK[PERMISSIONS[permission]]
 
 
@@ -146,7 +159,10 @@ def _write_users(users: dict[str, dict], path: Path) -> None:
     oidc = load_oidc(path)  # kept as it is: `users add/remove` must not drop the e-mail -> role table
     lines = ["# tipdash users (argon2id hashes). Keep this file out of git.", ""]
     for name in sorted(users):
-        lines += [f'[users."{name}"]', f'role = "{users[name]["role"]}"', f'hash = "{users[name]["hash"]}"', ""]
+        lines += [f'[users."{name}"]', f'role = "{users[name]["role"]}"', f'hash = "{users[name]["hash"]}"']
+        if users[name].get("unit"):
+            lines.append(f"unit = {_toml_str(str(users[name]['unit']))}")
+        lines.append("")
     if oidc:
         lines += ["# OpenID Connect sign-in: e-mail address = role", "[oidc]"]
         lines += [f"{_toml_str(email)} = {_toml_str(role)}" for email, role in sorted(oidc.items())] + [""]
@@ -166,18 +182,49 @@ def _write_users(users: dict[str, dict], path: Path) -> None:
         raise
 
 
-def add_user(name: str, role: str, password: str, path: Path | None = None) -> None:
-    """Create or replace a user (the password is hashed, never stored)."""
+def add_user(name: str, role: str, password: str, path: Path | None = None, unit: str | None = None) -> None:
+    """Create or replace a user (the password is hashed, never stored). A ``commission`` user is
+    bound to one unit with a commission (``unit``: ISO code or name, resolved by `tipdash.units`)."""
     if not _NAME.match(name):
         raise AuthError("User name: 2-64 letters, digits or . _ @ -")
     if role not in ROLES[1:]:
         raise AuthError(f"Role must be one of: {', '.join(ROLES[1:])}")
     if len(password) < 10:
         raise AuthError("Password: at least 10 characters")
+    code = _commission_unit(role, unit)
     path = path or users_path()
     users = load_users(path)
-    users[name] = {"role": role, "hash": _hasher.hash(password)}
+    users[name] = {"role": role, "hash": _hasher.hash(password), **({"unit": code} if code else {})}
     _write_users(users, path)
+
+
+def _commission_unit(role: str, unit: str | None) -> str | None:
+    """The unit code a commission account is bound to (required for that role, refused for others)."""
+    from tipdash import units
+
+    if role != COMMISSION:
+        if unit:
+            raise AuthError("--unit is only for the commission role")
+        return None
+    if not unit:
+        raise AuthError("A commission user needs --unit (e.g. MD-CA)")
+    match = units.resolve(unit, fuzzy=False)
+    found = units.get(match.code) if match.ok else None
+    if found is None or not found.has_commission:
+        raise AuthError(f"Unknown unit or unit without a commission: {unit}")
+    return found.code
+
+
+def user_unit(name: str | None, path: Path | None = None) -> str | None:
+    """The unit a commission account is bound to, read from users.toml NOW (never from a session:
+    a session's state can be edited, the file cannot); None for any other account."""
+    if not name:
+        return None
+    account = load_users(path).get(name)
+    if not account or account.get("role") != COMMISSION:
+        return None
+    unit = account.get("unit")
+    return unit if isinstance(unit, str) and unit else None
 
 
 def remove_user(name: str, path: Path | None = None) -> bool:

@@ -28,12 +28,16 @@ def _units(args) -> int:
 def _import(args) -> int:
     from tipdash import ingest
 
-    report = ingest.import_paths([Path(p) for p in args.paths], args.db, dry_run=args.dry_run,
-                                   strict=args.strict, user=args.user)
+    try:
+        report = ingest.import_paths([Path(p) for p in args.paths], args.db, dry_run=args.dry_run,
+                                       strict=args.strict, user=args.user)
+    except Exception as exc:  # noqa: BLE001 - never a traceback: one line, exit 1
+        print(f"import failed: {' '.join(str(exc).split())[:300] or type(exc).__name__}", file=sys.stderr)
+        return 1
     for problem in report.problems:
-        print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)
+        print(problem.line(args.lang), file=sys.stderr if problem.severity == "error" else sys.stdout)
     for result in report.files:
-        print(result)
+        print(result.text(args.lang))
     return 0 if report.ok else 1
 
 
@@ -103,7 +107,7 @@ def _users(args) -> int:
 
     if args.users_cmd == "list":
         for name, user in sorted(auth.load_users().items()):
-            print(f"{name}\t{user['role']}")
+            print(f"{name}\t{user['role']}" + (f"\t{user['unit']}" if user.get("unit") else ""))
         return 0
     if args.users_cmd == "remove":
         return 0 if auth.remove_user(args.name) else 2
@@ -114,7 +118,7 @@ def _users(args) -> int:
         print("Passwords differ", file=sys.stderr)
         return 2
     try:
-        auth.add_user(args.name, args.role, password)
+        auth.add_user(args.name, args.role, password, unit=args.unit)
     except auth.AuthError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -172,6 +176,7 @@ def _data_commands(sub) -> None:
     i.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
     i.add_argument("--strict", action="store_true", help="the whole batch or nothing")
     i.add_argument("--user", default=None, help="who imports (recorded in history)")
+    i.add_argument("--lang", choices=["ro", "en", "ru"], default="ro", help="language of the messages (default ro)")
     i.set_defaults(func=_import)
 
     n = _with_db(sub.add_parser("init", help="build the database from the data shipped in data/"))
@@ -221,7 +226,8 @@ def _account_commands(sub) -> None:
     ussub = us.add_subparsers(dest="users_cmd", required=True)
     ua = ussub.add_parser("add", help="create or replace a user; prompts for the password")
     ua.add_argument("name")
-    ua.add_argument("--role", choices=["analyst", "admin"], required=True)
+    ua.add_argument("--role", choices=["commission", "analyst", "admin"], required=True)
+    ua.add_argument("--unit", help="commission role: the unit it files for (ISO code such as MD-CA, or name)")
     ua.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     ussub.add_parser("list", help="user names and roles")
     ur = ussub.add_parser("remove")

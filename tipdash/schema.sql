@@ -110,3 +110,20 @@ ALTER TABLE campaigns ADD COLUMN IF NOT EXISTS start_date_precision VARCHAR;
 ALTER TABLE campaigns ADD COLUMN IF NOT EXISTS end_date_precision VARCHAR;
 ALTER TABLE trainings ADD COLUMN IF NOT EXISTS start_date_precision VARCHAR;
 ALTER TABLE trainings ADD COLUMN IF NOT EXISTS end_date_precision VARCHAR;
+-- Contact details of a commission (format A, Commission sheet, optional): for the campaign's reminders.
+ALTER TABLE submissions ADD COLUMN IF NOT EXISTS contact_name VARCHAR;
+ALTER TABLE submissions ADD COLUMN IF NOT EXISTS contact_email VARCHAR;
+ALTER TABLE submissions ADD COLUMN IF NOT EXISTS contact_phone VARCHAR;
+
+-- Reports filed in the dashboard (tipdash/reports/): one draft per unit-year, its content as JSON
+-- (the format-A content the form edits). Drafts never enter indicators, maps or downloads; a
+-- submit imports the content as a workbook would be. ``version`` goes up by one on every save
+-- (a save names the version it started from: a stale one is refused).
+CREATE TABLE IF NOT EXISTS drafts (
+    unit_code VARCHAR NOT NULL, year INTEGER NOT NULL, version INTEGER NOT NULL, content VARCHAR NOT NULL,
+    saved_at TIMESTAMP NOT NULL, saved_by VARCHAR, submitted_version INTEGER, submitted_at TIMESTAMP,
+    submitted_by VARCHAR, submission_id BIGINT, PRIMARY KEY (unit_code, year));
+-- A reporting year locked by the State Chancellery (when the note is published): no more filing.
+CREATE TABLE IF NOT EXISTS report_locks (
+    year INTEGER PRIMARY KEY, locked BOOLEAN NOT NULL, changed_at TIMESTAMP NOT NULL, changed_by VARCHAR,
+    reason VARCHAR);

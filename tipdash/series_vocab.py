@@ -45,8 +45,10 @@ def is_category(dimension: str, category: str) -> bool:
     return category in DIMENSIONS.get(dimension, ())
 
 
-def breakdown_problem(breakdown: str) -> str | None:
-    """Why ``breakdown`` is not ``total`` or well-formed ``dim:cat[&dim:cat…]``, else None."""
+def breakdown_problem(breakdown: str) -> tuple[str, dict] | None:
+    """Why ``breakdown`` is not ``total`` or well-formed ``dim:cat[&dim:cat…]`` -- a reason
+    (``pair``, ``dimension``, ``category``, ``destination``, ``twice``, ``order``) and its
+    parameters, which the importer turns into a message code -- else None."""
     if breakdown == TOTAL:
         return None
     order = list(DIMENSIONS)
@@ -54,17 +56,18 @@ def breakdown_problem(breakdown: str) -> str | None:
     for part in breakdown.split("&"):
         dim, sep, cat = part.partition(":")
         if not sep or not cat:
-            return f"{part!r} is not dimension:category"
+            return "pair", {"part": part}
         if dim not in DIMENSIONS:
-            return f"unknown dimension {dim!r} (known: {', '.join(order)})"
+            return "dimension", {"dimension": dim, "known": ", ".join(order)}
         if not is_category(dim, cat):
-            known = "an ISO 3166-1 alpha-2 code or 'other'" if dim == "destination" else ", ".join(DIMENSIONS[dim])
-            return f"unknown {dim} category {cat!r} (known: {known})"
+            if dim == "destination":
+                return "destination", {"category": cat}
+            return "category", {"dimension": dim, "category": cat, "known": ", ".join(DIMENSIONS[dim])}
         if dim in seen:
-            return f"dimension {dim!r} appears twice"
+            return "twice", {"dimension": dim}
         seen.append(dim)
     if seen != sorted(seen, key=order.index):
-        return f"dimensions out of order: write them as {' & '.join(d for d in order if d in seen)}"
+        return "order", {"order": " & ".join(d for d in order if d in seen)}
     return None
 
 

@@ -176,26 +176,30 @@ def write(path: str | os.PathLike | None = None, *, wait: float = 30.0) -> Itera
         for stale in target.parent.glob(f".{target.name}.*.tmp*"):
             stale.unlink(missing_ok=True)
         tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
-        if target.exists():
-            shutil.copyfile(target, private_file(tmp))
-        con = private_connect(tmp)
-        try:
+        con = None
+        try:                                   # the copy too: a full disk must leave no partial copy
+            if target.exists():
+                shutil.copyfile(target, private_file(tmp))
+            con = private_connect(tmp)
             _create_schema(con)
             con.execute("BEGIN TRANSACTION")
             _load_units(con)
             yield con
             con.execute("COMMIT")
             con.execute("CHECKPOINT")
-        except BaseException:
             con.close()
+            con = None
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(published(tmp), target)
+            _fsync_dir(target.parent)
+        except BaseException:
+            if con is not None:
+                with contextlib.suppress(Exception):
+                    con.close()
             tmp.unlink(missing_ok=True)
             tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
             raise
-        con.close()
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(published(tmp), target)
-        _fsync_dir(target.parent)
     finally:
         fcntl.flock(lock_file, fcntl.LOCK_UN)
         lock_file.close()
@@ -220,10 +224,29 @@ def next_id(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT nextval('id_seq')").fetchone()[0]
 
 
+def next_ids(con: duckdb.DuckDBPyConnection, n: int) -> list[int]:
+    """``n`` new ids at once (an import of hundreds of files asks once, not per file)."""
+    return [r[0] for r in con.execute("SELECT nextval('id_seq') FROM range(?)", [n]).fetchall()]
+
+
 def audit(con: duckdb.DuckDBPyConnection, who: str | None, action: str, detail: str = "",
           sha256: str | None = None) -> None:
     """Record an action in the audit table (inside the caller's write)."""
     con.execute("INSERT INTO audit VALUES (?, ?, ?, ?, ?)", [now_utc(), who, action, detail, sha256])
+
+
+def audit_many(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
+    """Record several actions (who, action, detail, sha256) at once, inside the caller's write."""
+    if not rows:
+        return
+    now = now_utc()
+    frame = pd.DataFrame([(now, *r) for r in rows], columns=["at", "who", "action", "detail", "sha256"])
+    con.register("_tipdash_audit_rows", frame)
+    try:
+        con.execute('INSERT INTO audit SELECT "at", who, action, detail, sha256 FROM _tipdash_audit_rows')
+    finally:
+        with contextlib.suppress(Exception):
+            con.unregister("_tipdash_audit_rows")
 
 
 def history(store: Store) -> pd.DataFrame:

@@ -289,7 +289,7 @@ def _closest(ranked: list[tuple[str, float]], n: int = 3) -> str:
 
 
 @functools.lru_cache(maxsize=8192)
-def _resolve(name: str, allow_national: bool) -> tuple:
+def _resolve(name: str, allow_national: bool, fuzzy: bool = True) -> tuple:
     idx = _index()
     full = normalize(name)
     if not full:
@@ -305,6 +305,8 @@ def _resolve(name: str, allow_national: bool) -> tuple:
         code = idx.exact.get(key)
         if code is not None:
             return (code, True, 100.0, ((code, 100.0),), f"{name!r} is {_label(code)}")
+    if not fuzzy:
+        return (None, False, 0.0, (), f"Unknown unit {name!r}")
 
     ranked = _ranked(stripped, allow_national)
     top5 = tuple(ranked[:5])
@@ -324,13 +326,15 @@ def _resolve(name: str, allow_national: bool) -> tuple:
             f"Unknown unit {name!r}; closest: {_closest(ranked)}")
 
 
-def resolve(name: str, allow_national: bool = False) -> Resolution:
+def resolve(name: str, allow_national: bool = False, fuzzy: bool = True) -> Resolution:
     """Resolve a unit name in any of the accepted spellings to its ISO code (see module doc).
 
-    ``allow_national=True`` also accepts "Republica Moldova", "național", … as ``NATIONAL``."""
+    ``allow_national=True`` also accepts "Republica Moldova", "național", … as ``NATIONAL``.
+    ``fuzzy=False``: exact matches only, no candidates (an importer facing thousands of distinct
+    unknown names offers suggestions for the first few only)."""
     if name is None or (isinstance(name, float) and name != name):   # None / NaN
         name = ""
-    code, exact, score, candidates, message = _resolve(str(name).strip(), bool(allow_national))
+    code, exact, score, candidates, message = _resolve(str(name).strip(), bool(allow_national), bool(fuzzy))
     return Resolution(code=code, exact=exact, score=score, candidates=list(candidates), message=message)
 
 

@@ -312,6 +312,11 @@ COMMISSION_FIELDS: dict[str, tuple[str, ...]] = {
     "prepared_by": ("Prepared by", "Întocmit de", "Intocmit de", "Author", "Autor", "Executor"),
     "reported": ("Reported", "A raportat", "Has reported"),
     "language": ("Language", "Limba", "Limbă", "Language of the texts", "Limba textelor", "Язык"),
+    # optional contact details of the commission's secretary (the campaign's reminders)
+    "contact_name": ("Secretary", "Secretar", "Secretarul comisiei", "Commission secretary", "Contact person",
+                     "Persoana de contact"),
+    "contact_email": ("E-mail", "E-mail secretar", "Email", "Secretary e-mail"),
+    "contact_phone": ("Phone", "Telefon", "Telefonul", "Secretary phone"),
 }
 
 SUMMARY_HEADERS: dict[str, tuple[str, ...]] = {

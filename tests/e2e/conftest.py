@@ -70,10 +70,11 @@ def app_url(e2e_db, e2e_config, tmp_path_factory):
 
 
 @contextlib.contextmanager
-def serve(db: Path, config_dir: Path, log_path: Path):
-    """`streamlit run app.py` on a free port of 127.0.0.1 against ``db``; yields its URL."""
+def serve(db: Path, config_dir: Path, log_path: Path, env: dict[str, str] | None = None):
+    """`streamlit run app.py` on a free port of 127.0.0.1 against ``db`` (``env``: more variables);
+    yields its URL."""
     port = _free_port()
-    env = {**os.environ, "TIPDASH_DB": str(db), "TIPDASH_CONFIG_DIR": str(config_dir)}
+    env = {**os.environ, "TIPDASH_DB": str(db), "TIPDASH_CONFIG_DIR": str(config_dir), **(env or {})}
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",

@@ -196,19 +196,19 @@ def test_victim_count_blank(db, report_file):
 
 def test_date_outside_report_year(db, report_file):
     path = report_file(Sessions=[["Date", "Topics", "Participants"], ["10.03.2021", "Plan", 3]])
-    rejected(db, path, sheet="Sessions", row=2, column="Date", value="10.03.2021", words=["outside the report year"])
+    rejected(db, path, sheet="Sessions", row=2, column="Date", value="10/03/2021", words=["outside the report year"])
 
 
 def test_date_cell_outside_report_year(db, report_file):
     path = report_file(Campaigns=[["Campaign", "Start date", "End date", "Description"],
                                   ["Week", dt.date(2022, 12, 28), dt.datetime(2023, 1, 3), None]])
-    rejected(db, path, sheet="Campaigns", row=2, column="End date", value="03.01.2023",
+    rejected(db, path, sheet="Campaigns", row=2, column="End date", value="03/01/2023",
              words=["outside the report year 2022"])
 
 
 def test_end_date_before_start(db, report_file):
     path = report_file(Activities=_activities(["2022-10-17", "2022-10-10", "informare", None, 5, None, None, 1, None]))
-    rejected(db, path, sheet="Activities", row=2, column="End date", value="10.10.2022", words=["before"])
+    rejected(db, path, sheet="Activities", row=2, column="End date", value="10/10/2022", words=["before"])
 
 
 def test_not_a_date(db, report_file):
@@ -331,7 +331,7 @@ def test_unit_year_twice_in_batch(db, report_file, tmp_path):
 
 def test_unknown_vocabulary_value(db, report_file):
     path = report_file(Activities=_activities(["17.10.2022", None, "party", "tineri", 5, None, None, 1, None]))
-    p = rejected(db, path, sheet="Activities", row=2, column="Type", value="'party'", words=["not a known type"])
+    p = rejected(db, path, sheet="Activities", row=2, column="Type", value="'party'", words=["not a known activity type"])
     assert "informare" in p.message              # lists what is accepted
 
 
@@ -397,7 +397,8 @@ def test_error_problem_has_every_field(db, report_file):
     p = rejected(db, path, sheet="Sessions", row=2, column="Participants")
     assert (p.file, p.sheet, p.row, p.column, p.value, p.severity) == (str(path), "Sessions", 2, "Participants",
                                                                        -1, "error")
-    assert str(p) == f"{path}:Sessions:2:Participants: {p.message}"
+    assert p.cell == "C2" and p.where == "Sessions!C2"
+    assert str(p) == f"{path}:Sessions:2:Participants: {p.message} (Sessions!C2)"
 
 
 def test_no_database_is_created_for_a_rejected_file(tmp_db, report_file):

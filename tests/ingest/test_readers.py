@@ -363,7 +363,7 @@ def test_xlsx_formula_without_cached_value_warns():
     wb.save(buf)
     out = read_file("s.xlsx", buf.getvalue())
     assert out.sheets["Sinteza"] == [["unit", "victims"], ["Cahul", None]]
-    assert len(out.warnings) == 1 and "B2" in out.warnings[0] and "Sinteza" in out.warnings[0]
+    assert out.warnings == [("read.uncached", {"sheet": "Sinteza", "cells": "B2"})]
 
 
 def test_xlsx_error_cells_from_openpyxl_and_inline_strings():
@@ -716,7 +716,8 @@ def test_far_away_cell_xlsx(tmp_path):
     data = xlsx_bytes(build)
     assert len(data) < 10_000
     res = isolated_read(tmp_path, "far.xlsx", data)
-    assert "too large" in res["error"]
+    assert "'S'" in res["error"] and "XFD1048576" in res["error"] and "at most 200 columns" in res["error"]
+    assert res["rss_growth_mb"] < 100
 
 
 def test_shared_string_count_xlsx(tmp_path):
@@ -733,7 +734,11 @@ def test_repeated_valued_cells_ods(tmp_path):
     data = ods_bytes(t)
     assert len(data) < 2000
     res = isolated_read(tmp_path, "rep.ods", data)
-    assert "too large" in res["error"]
+    assert "beyond column GR: a sheet may use at most 200 columns" in res["error"]
+    t = ('<table:table table:name="B"><table:table-row table:number-rows-repeated="1000000">'
+         + ods_cell(1, table__number_columns_repeated="10") + "</table:table-row></table:table>")
+    res = isolated_read(tmp_path, "rep.ods", ods_bytes(t))
+    assert "a sheet may have at most 100,000 rows" in res["error"] and res["rss_growth_mb"] < 200
 
 
 def test_xls_far_cell_dimensions_and_sst(tmp_path):
@@ -752,7 +757,7 @@ def test_many_sheets_of_cells_share_one_budget():
         for i in range(3):
             ws = wb.add_worksheet(f"S{i}")
             ws.write(0, 0, 1)
-            ws.write(1999, 999, 1)
+            ws.write(19999, 99, 1)
 
     assert "too large" in err("m.xlsx", xlsx_bytes(build))
 
@@ -835,7 +840,7 @@ def test_csv_binary_refused():
 
 def test_csv_cell_cap(monkeypatch):
     monkeypatch.setattr(csvread, "MAX_CELLS", 1000)  # the limit as the CSV reader sees it
-    assert "too large" in err("wide.csv", b"," * 600 + b"x\n\ny\n")  # 3 rows x 601 columns
+    assert "too large" in err("wide.csv", b"," * 190 + b"x\n" * 6)  # 6 rows x 191 columns
     assert "too large" in err("tall.csv", b"a\n" * 1001)
     assert len(read_file("fits.csv", b"a\n" * 1000).sheets["fits"]) == 1000
     # trailing blank lines cost nothing and are dropped

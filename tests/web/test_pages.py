@@ -313,7 +313,7 @@ def test_import_page_dry_run_then_import(db, tmp_path):
     at.run()
     assert not at.exception
     problems = frames(at)[1]
-    assert list(problems.columns) == ["File", "Sheet", "Row", "Column", "Value", "Message", "Severity"]
+    assert list(problems.columns) == ["Severity", "File", "Sheet", "Row", "Column", "Cell", "Value", "Message"]
     assert (problems["File"] == "bad.xlsx").any() and (problems["Severity"] == "error").any()
     from tipdash import store
 

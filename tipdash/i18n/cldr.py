@@ -55,6 +55,11 @@ def date_long(d, lang: str, with_year: bool = True) -> str:
     return bdates.format_date(d, "d MMMM y", locale=locale(lang)) + YEAR_SUFFIX.get(lang, "")
 
 
+def date_short(d, lang: str) -> str:
+    """05.03.2022 (ro, ru), 05/03/2022 (en): the CLDR short date, as import messages show dates."""
+    return bdates.format_date(d, "short", locale=locale(lang))
+
+
 def month_name(month: int, lang: str) -> str:
     """The month on its own, as in a period (iulie / July / июль)."""
     return locale(lang).months["stand-alone"]["wide"][int(month)]

@@ -10,9 +10,20 @@ from tipdash.indicators.sql import (ASSISTANCE_TYPES, CUR, NATIONAL, VICTIM_DIMS
 from tipdash.store import Store
 
 
+class Cells(tuple):
+    """The cells, immutable. pandas deep-copies a frame's ``attrs`` at nearly every operation (a
+    column read, a ``map``, the Arrow conversion of a table): a copy of this tuple is the tuple
+    itself, instead of a walk through its hundreds of cells each time."""
+
+    __slots__ = ()
+
+    def __deepcopy__(self, memo) -> "Cells":
+        return self
+
+
 def cells_tuple(cells: pd.DataFrame) -> tuple:
     """The cells as a hashable, sorted tuple (what ``df.attrs[\"tipdash.victims\"]`` carries)."""
-    return tuple(sorted((str(u), str(s), str(a), str(e), str(st), int(n))
+    return Cells(sorted((str(u), str(s), str(a), str(e), str(st), int(n))
                         for u, s, a, e, st, n in cells.itertuples(index=False, name=None)))
 
 

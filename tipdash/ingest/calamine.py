@@ -1,24 +1,18 @@
-"""calamine: open a checked workbook, read its sheets, normalise the cell values.
+"""calamine, for legacy .xls only: open a workbook the OLE2/BIFF scan (`ole2`) has checked, read
+its sheets and merged ranges in one session, normalise the cell values.
 
-Callers run the safety scan first (`zipscan` / `ole2`); its findings (error cells,
-formulas without a cached value) are merged into the values here.
+The scan's findings (error cells) are merged into the values here. xlsx and ods are read by
+tipdash itself (`xlsxbook`, `odsbook`): calamine never sees a ZIP.
 """
 
 from __future__ import annotations
 
 import io
-import math
 
-from tipdash.ingest.limits import (
-    _MAX_WARNINGS,
-    MAX_CELLS,
-    MAX_SHEETS,
-    ReadError,
-    _corrupt,
-    _norm_float,
-    _Scan,
-    _short,
-)
+from tipdash.ingest.grid import bounded
+from tipdash.ingest.limits import MAX_SHEETS, ReadError, _Budget, _corrupt, _norm_float, _Scan, \
+    _short, col_letter
+from tipdash.ingest.text import strip_controls
 
 
 def _open_calamine(name: str, data: bytes):
@@ -27,12 +21,14 @@ def _open_calamine(name: str, data: bytes):
     try:
         return CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError:
-        raise ReadError(name, "password-protected or encrypted workbook (remove the password and save again)") from None
+        raise ReadError(name, "read.password") from None
+    except MemoryError:
+        raise
     except Exception as e:  # noqa: BLE001
-        raise _corrupt(name, _short(e)) from None
+        raise _corrupt(name, "reader", detail=_short(e)) from None
     except BaseException as e:  # pyo3 PanicException derives from BaseException
         if type(e).__name__ == "PanicException":
-            raise _corrupt(name, "the reader failed on this file") from None
+            raise _corrupt(name, "reader", detail="the reader failed on this file") from None
         raise
 
 
@@ -44,53 +40,51 @@ def _close(cw) -> None:
 
 
 def _read_calamine(name: str, data: bytes, scan: _Scan):
+    """(sheets, merged refs per sheet, warnings) of a checked .xls file."""
     cw = _open_calamine(name, data)
-    warnings: list[str] = []
+    budget = _Budget(name)
     try:
         sheet_names = list(cw.sheet_names)
         if len(sheet_names) > MAX_SHEETS:
-            raise ReadError(name, f"too many sheets ({len(sheet_names)}; limit {MAX_SHEETS})")
-        if scan.by_index:
-            info = {sheet_names[i]: s for i, s in enumerate(scan.sheets) if i < len(sheet_names)}
-        else:
-            info = {s.name: s for s in scan.sheets}
+            raise ReadError(name, "read.too_many_sheets", n=len(sheet_names), limit=MAX_SHEETS)
+        info = {sheet_names[i]: s for i, s in enumerate(scan.sheets) if i < len(sheet_names)}
         sheets: dict[str, list[list[object]]] = {}
-        total = 0
+        merged: dict[str, list[str]] = {}
         for sname in sheet_names:
-            if sname in sheets:
-                raise _corrupt(name, f"two sheets are named {sname!r}")
-            try:
-                sh = cw.get_sheet_by_name(sname)
-                end = sh.end
-                if end is not None:
-                    total += (end[0] + 1) * (end[1] + 1)
-                    if total > MAX_CELLS:
-                        raise ReadError(name, f"workbook too large: more than {MAX_CELLS:,} cells in use")
-                raw = sh.to_python(skip_empty_area=False) if end is not None else []
-            except ReadError:
-                raise
-            except Exception as e:  # noqa: BLE001
-                raise _corrupt(name, f"sheet {sname!r}: {_short(e)}") from None
-            except BaseException as e:
-                if type(e).__name__ == "PanicException":
-                    raise _corrupt(name, f"sheet {sname!r}: the reader failed") from None
-                raise
+            clean_name, _ = strip_controls(sname.strip())
+            if clean_name in sheets:
+                raise _corrupt(name, "two_sheets", sheet=clean_name)
+            raw, refs = _sheet(name, cw, sname)
             s = info.get(sname)
             rows = [[_norm(v) for v in row] for row in raw]
             if s is not None:
                 for (r, c), text in s.errors.items():
                     if r < len(rows) and c < len(rows[r]):
                         rows[r][c] = text
-                if s.uncached:
-                    warnings.append(
-                        f"sheet {sname!r}: formula cells without a saved result read as blank "
-                        f"({', '.join(s.uncached[:5])}{', …' if len(s.uncached) > 5 else ''}); "
-                        "open the file in Excel or LibreOffice and save it again"
-                    )
-            sheets[sname] = _trim(rows)
-        return sheets, warnings[:_MAX_WARNINGS]
+            sheets[clean_name] = bounded(name, clean_name, _trim(rows), budget)
+            merged[clean_name] = refs
+        return sheets, merged, []
     finally:
         _close(cw)
+
+
+def _sheet(name: str, cw, sname: str):
+    try:
+        sh = cw.get_sheet_by_name(sname)
+        raw = sh.to_python(skip_empty_area=False) if sh.end is not None else []
+        ranges = sh.merged_cell_ranges or []
+    except ReadError:
+        raise
+    except MemoryError:
+        raise
+    except Exception as e:  # noqa: BLE001
+        raise _corrupt(name, "reader_sheet", sheet=sname, detail=_short(e)) from None
+    except BaseException as e:
+        if type(e).__name__ == "PanicException":
+            raise _corrupt(name, "reader_sheet", sheet=sname, detail="the reader failed") from None
+        raise
+    refs = [f"{col_letter(c0)}{r0 + 1}:{col_letter(c1)}{r1 + 1}" for (r0, c0), (r1, c1) in ranges]
+    return raw, refs
 
 
 def _norm(v):
@@ -99,9 +93,7 @@ def _norm(v):
         v = v.strip()
         return v or None
     if t is float:
-        if not math.isfinite(v):
-            return None
-        return _norm_float(v)
+        return _norm_float(v)                  # NaN and INF stay: the validation refuses them by cell
     return v
 
 

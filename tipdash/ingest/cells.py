@@ -1,16 +1,19 @@
-"""Reading one cell value as text, a count, a date or a year, with messages for the uploader.
+"""Reading one cell value as text, a count, a date or a year.
 
 Shared by both formats; pure functions of the value (no sheet, no row), so they are easy to test
-and to memoise.
+and to memoise. A value that cannot be read raises ``CellError`` with a message code and its
+parameters (`messages` renders them in the reader's language).
 """
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 import functools
+import math
 import re
 
 from tipdash import vocab
+from tipdash.ingest.limits import MAX_COUNT
 
 MIN_YEAR = 2000
 
@@ -19,24 +22,29 @@ _MAX_SERIAL = 2958465                      # 9999-12-31
 
 
 class CellError(ValueError):
-    """A cell value that cannot be read; the message says why (and shows the value)."""
+    """A cell value that cannot be read: ``code`` (catalogue key import.problem.<code>) and
+    ``params`` (the value is ``params["value"]``)."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code, self.params = code, params
 
 
-def show(value: object) -> str:
-    """A value as quoted in messages."""
-    if isinstance(value, (dt.datetime, dt.date)):
-        return f"'{value.isoformat()}'"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value)
-    if len(text) > 60:
-        text = text[:57] + "…"
-    return f"'{text}'" if isinstance(value, str) else text
+def not_finite(value: object) -> bool:
+    return isinstance(value, float) and not math.isfinite(value)
+
+
+def foreign_digits(text: str) -> bool:
+    """Digits of another script (Arabic-Indic ١٢, full-width １２ …): never read as a number."""
+    return any(ch.isdigit() and not "0" <= ch <= "9" for ch in text)
 
 
 def to_text(value: object) -> str | None:
-    if vocab.is_blank(value):
+    """The text a cell stands for (numbers and dates as written); None for a blank cell."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if not_finite(value):
+        raise CellError("value.not_finite", value=value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
@@ -48,59 +56,70 @@ def to_text(value: object) -> str | None:
     return str(value).strip()
 
 
-_INT_TEXT = re.compile(r"[+-]?\d+")
-_NUM_TEXT = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+_INT_TEXT = re.compile(r"[+-]?[0-9]+")
+_NUM_TEXT = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
 
 
-def to_count(value: object, *, minimum: int = 0, what: str = "count") -> int | None:
-    """A whole number >= minimum; None for a blank cell."""
-    if vocab.is_blank(value):
+def to_count(value: object, *, minimum: int = 0) -> int | None:
+    """A whole number from ``minimum`` to MAX_COUNT; None for a blank cell."""
+    if not_finite(value):
+        raise CellError("count.not_finite", value=value)
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
-        raise CellError(f"{show(value)} is yes/no, not a {what}; write a whole number")
+        raise CellError("count.bool", value=value)
     if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
-        raise CellError(f"{show(value)} is a date, not a {what}; write a whole number")
+        raise CellError("count.date", value=value)
     if isinstance(value, str):
-        text = value.strip().replace("\u00a0", "")
-        if _INT_TEXT.fullmatch(text):
-            number: float = int(text)
-        elif _NUM_TEXT.fullmatch(text):
-            number = float(text.replace(",", "."))
-        else:
-            approx = vocab.approx_number(text)
-            hint = f"; write {approx} (approximate figures are marked in the Approximate column)" \
-                if approx is not None else "; write a whole number"
-            raise CellError(f"{show(value)} is text, not a {what}{hint}")
+        number = _count_text(value)
     elif isinstance(value, (int, float)):
         number = value
     else:
-        raise CellError(f"{show(value)} is not a {what}; write a whole number")
-    if number != number or number in (float("inf"), float("-inf")):
-        raise CellError(f"{show(value)} is not a {what}; write a whole number")
+        raise CellError("count.not_number", value=value)
+    if not math.isfinite(number):
+        raise CellError("count.not_finite", value=value)
     if number < 0:
-        raise CellError(f"{show(value)} is negative; a {what} is a whole number ≥ {minimum}")
+        raise CellError("count.negative", value=value, minimum=minimum)
     if isinstance(number, float) and not number.is_integer():
-        raise CellError(f"{show(value)} is fractional; a {what} is a whole number")
+        raise CellError("count.fractional", value=value)
+    if number > MAX_COUNT:
+        raise CellError("count.too_big", value=value, max=MAX_COUNT)
     number = int(number)
     if number < minimum:
-        raise CellError(f"{show(value)} is below {minimum}; a {what} is a whole number ≥ {minimum}")
+        raise CellError("count.below_min", value=value, minimum=minimum)
     return number
 
 
-_DMY = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
-_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+def _count_text(value: str) -> int | float:
+    text = value.strip().replace("\u00a0", "")
+    if _INT_TEXT.fullmatch(text):
+        return int(text)
+    if _NUM_TEXT.fullmatch(text):
+        return float(text.replace(",", "."))
+    if foreign_digits(text):
+        raise CellError("count.foreign_digits", value=value)
+    approx = vocab.approx_number(text)
+    if approx is not None and approx <= MAX_COUNT:
+        raise CellError("count.text_approx", value=value, approx=approx)
+    raise CellError("count.text", value=value)
+
+
+_DMY = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?", re.ASCII)
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", re.ASCII)
 
 
 def to_date(value: object) -> dt.date | None:
     """dd.mm.yyyy, yyyy-mm-dd, an Excel serial number or a date cell; None for a blank cell."""
-    if vocab.is_blank(value):
+    if not_finite(value):
+        raise CellError("date.not_date", value=value)
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, bool):
-        raise CellError(f"{show(value)} is not a date; write dd.mm.yyyy or yyyy-mm-dd")
+        raise CellError("date.not_date", value=value)
     if isinstance(value, str):
         return _date_text(value.strip())
     return _date_number(value)
@@ -116,38 +135,59 @@ def _date_number(value: object) -> dt.date:
     if isinstance(value, (int, float)):
         serial = float(value)
     elif isinstance(value, str):
-        text = value
         try:
-            m = _DMY.fullmatch(text)
+            m = _DMY.fullmatch(value)
             if m:
                 return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-            m = _YMD.fullmatch(text)
+            m = _YMD.fullmatch(value)
             if m:
                 return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
-            raise CellError(f"{show(value)} is not a valid calendar date") from None
-        if re.fullmatch(r"\d{5}(?:\.\d+)?", text):
-            serial = float(text)
+            raise CellError("date.invalid", value=value) from None
+        if re.fullmatch(r"[0-9]{5}(?:\.[0-9]+)?", value):
+            serial = float(value)
     if serial is None:
-        raise CellError(f"{show(value)} is not a date; write dd.mm.yyyy or yyyy-mm-dd")
+        raise CellError("date.not_date", value=value)
     if not 1 <= serial <= _MAX_SERIAL:
-        raise CellError(f"{show(value)} is not a date (an Excel date number is between 1 and {_MAX_SERIAL})")
+        raise CellError("date.serial_range", value=value, max=_MAX_SERIAL)
     return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
 
 
 def to_year(value: object) -> int:
     today = dt.date.today().year
-    if vocab.is_blank(value):
-        raise CellError("the year is blank")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise CellError("year.blank")
     if isinstance(value, (dt.date, dt.datetime)):
-        raise CellError(f"{show(value)} is a date; write the year as a number such as {today - 1}")
+        raise CellError("year.date", value=value, example=today - 1)
     try:
-        year = to_count(value, what="year")
+        year = to_count(value)
     except CellError:
-        raise CellError(f"{show(value)} is not a year; write it as a number such as {today - 1}") from None
+        raise CellError("year.not_year", value=value, example=today - 1) from None
     if year is None or not MIN_YEAR <= year <= today:
-        raise CellError(f"year {show(value)} is outside {MIN_YEAR}..{today}")
+        raise CellError("year.range", value=value, min=MIN_YEAR, max=today)
     return year
+
+
+def to_bool(value: object) -> bool | None:
+    """yes/no/da/nu/true/false/1/0/x; None for a blank cell."""
+    if not_finite(value):
+        raise CellError("flag.invalid", value=value)
+    try:
+        return vocab.parse_bool(value)
+    except ValueError:
+        raise CellError("flag.invalid", value=value) from None
+
+
+@functools.lru_cache(maxsize=65536)
+def to_vocab(name: str, value: object) -> str | None:
+    """The canonical code of a controlled-vocabulary value; None for a blank cell."""
+    if not_finite(value):
+        raise CellError("value.not_finite", value=value)
+    try:
+        return vocab.parse(name, value)
+    except ValueError:
+        accepted = [f"{vocab.label(name, c)}/{vocab.label(name, c, 'ro')}" for c in vocab.VOCABS[name]]
+        raise CellError("vocab.unknown", value=value, vocab=name, accepted=accepted) from None
 
 
 # ------------------------------------------------------------------------------ month precision
@@ -167,9 +207,9 @@ _MONTHS = {  # month names (and short forms) people write, compared after vocab.
     12: ("december", "dec", "decembrie", "декабрь", "декабря", "дек"),
 }
 _MONTH_INDEX = {vocab.norm(name): m for m, names in _MONTHS.items() for name in names}
-_YM = re.compile(r"(\d{4})[-./](\d{1,2})")
-_MY = re.compile(r"(\d{1,2})[./](\d{4})")
-_NAME_Y = re.compile(r"([^\W\d_]+)\.?\s+(\d{4})(?:\s*(?:г|г\.|года|year|anul))?", re.UNICODE)
+_YM = re.compile(r"([0-9]{4})[-./]([0-9]{1,2})")
+_MY = re.compile(r"([0-9]{1,2})[./]([0-9]{4})")
+_NAME_Y = re.compile(r"([^\W\d_]+)\.?\s+([0-9]{4})(?:\s*(?:г|г\.|года|year|anul))?", re.UNICODE)
 
 
 def _month_text(text: str) -> tuple[int, int] | None:
@@ -182,8 +222,7 @@ def _month_text(text: str) -> tuple[int, int] | None:
     if m:
         month = _MONTH_INDEX.get(vocab.norm(m.group(1)))
         if month is None:
-            raise CellError(f"{show(text)}: {m.group(1)!r} is not a month name; write e.g. 2022-07 or "
-                            f"iulie 2022")
+            raise CellError("date.bad_month_name", value=text, name=m.group(1)[:40])
         return int(m.group(2)), month
     return None
 
@@ -192,17 +231,16 @@ def to_date_or_month(value: object, *, end: bool = False) -> tuple[dt.date | Non
     """A date with its precision: (date, "day") for a full date (as :func:`to_date`), or, for a
     month written without a day ("2022-07", "07.2022", "iulie 2022", "July 2022", "июль 2022"),
     (first day of the month, "month") -- the last day when ``end``. (None, None) when blank."""
-    if vocab.is_blank(value):
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None, None
     if isinstance(value, str):
-        text = value.strip()
-        ym = _month_text(text)
+        ym = _month_text(value.strip())
         if ym is not None:
             year, month = ym
             if not 1 <= month <= 12:
-                raise CellError(f"{show(value)} is not a month (month {month} does not exist)")
+                raise CellError("date.bad_month", value=value, month=month)
             if not 1000 <= year <= 9999:
-                raise CellError(f"{show(value)} is not a month of a valid year")
+                raise CellError("date.bad_month_year", value=value)
             day = calendar.monthrange(year, month)[1] if end else 1
             return dt.date(year, month, day), "month"
     return to_date(value), "day"

@@ -6,7 +6,8 @@ import csv
 import io
 import re
 
-from tipdash.ingest.limits import MAX_CELLS, ReadError, _short
+from tipdash.ingest.grid import too_long, too_wide
+from tipdash.ingest.limits import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, ReadError, _short
 
 
 def _decode_text(name: str, data: bytes) -> str:
@@ -27,22 +28,22 @@ def _decode_text(name: str, data: bytes) -> str:
         elif even > 0.3 and odd < 0.05:
             enc = "utf-16-be"
         else:
-            raise ReadError(name, "not a spreadsheet (content looks like binary data: NUL bytes in a text file)")
+            raise ReadError(name, "read.not_spreadsheet", kind="nul_bytes")
     if enc is not None:
         try:
             text = data.decode(enc)
         except UnicodeDecodeError:
-            raise ReadError(name, f"cannot decode the text as {enc.upper()}") from None
+            raise ReadError(name, "read.csv_decode", encoding=enc.upper()) from None
     else:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             text = _decode_8bit(data)
     if "\x00" in text:
-        raise ReadError(name, "not a spreadsheet (content looks like binary data: NUL characters)")
+        raise ReadError(name, "read.not_spreadsheet", kind="nul_bytes")
     ctrl = sum(1 for ch in text[:65536] if ch < " " and ch not in "\t\r\n\f")
     if ctrl > max(2, len(text[:65536]) // 100):
-        raise ReadError(name, "not a spreadsheet (content looks like binary data)")
+        raise ReadError(name, "read.not_spreadsheet", kind="binary")
     return text
 
 
@@ -121,7 +122,7 @@ def _choose_delimiter(sample: str) -> str:
     return tied[0]
 
 
-def _read_csv(name: str, data: bytes) -> list[list[object]]:
+def _read_csv(name: str, data: bytes, sheet: str = "") -> list[list[object]]:
     text = _decode_text(name, data)
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -132,7 +133,7 @@ def _read_csv(name: str, data: bytes) -> list[list[object]]:
         text = text[m.end():]
     if delim is None:
         delim = _choose_delimiter(text[:65536])
-    too_large = ReadError(name, f"file too large: more than {MAX_CELLS:,} cells")
+    too_large = ReadError(name, "read.csv_too_many_cells", cells=MAX_CELLS)
     rows: list[list[object]] = []
     blank = 0  # blank lines not yet known to be inside the data (trailing ones are dropped)
     width = 0
@@ -144,6 +145,10 @@ def _read_csv(name: str, data: bytes) -> list[list[object]]:
             if not cells:
                 blank += 1
                 continue
+            if len(cells) > MAX_COLUMNS:
+                raise too_wide(name, sheet, len(rows) + blank, MAX_COLUMNS)
+            if len(rows) + blank >= MAX_ROWS:
+                raise too_long(name, sheet, len(rows) + blank)
             w = max(width, len(cells))
             if (len(rows) + blank + 1) * w > MAX_CELLS:
                 raise too_large
@@ -153,7 +158,7 @@ def _read_csv(name: str, data: bytes) -> list[list[object]]:
             rows.append(cells)
             width = w
     except csv.Error as e:
-        raise ReadError(name, f"malformed CSV ({_short(e)})") from None
+        raise ReadError(name, "read.csv_malformed", detail=_short(e)) from None
     for r in rows:
         if len(r) < width:
             r.extend([None] * (width - len(r)))

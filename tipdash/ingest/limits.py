@@ -26,17 +26,47 @@ RATIO_MIN_SIZE = 1024 * 1024
 #: A 10 MiB xlsx holds at most ~2M real cells.
 MAX_CELLS = 5_000_000
 MAX_SHEETS = 500
+#: Columns a sheet may use: a tipdash sheet has at most a dozen, so a value beyond column 200 (GR)
+#: is refused before any header is mapped (a header of 10^6 names would cost minutes to map).
+MAX_COLUMNS = 200
+#: Rows a sheet may use: a commission report has at most a few thousand activity rows.
+MAX_ROWS = 100_000
 #: Warnings kept per file, and uncached-formula refs kept per sheet.
 _MAX_WARNINGS = 20
 
+# --- validation limits (the cost of checking a file stays bounded whatever it holds) ------------
+
+#: The largest count accepted anywhere (participants, victims, sessions …): far above any real
+#: figure of one commission in one year, far below the INTEGER columns' 2 147 483 647.
+MAX_COUNT = 1_000_000
+#: Characters in one text cell: the 2022 note's longest challenge has ~420; Excel's own limit is
+#: 32 767. Longer text is refused, naming the cell.
+MAX_TEXT = 4_000
+#: Problems listed per file; the rest are counted ("and 12 345 more").
+MAX_PROBLEMS = 200
+#: Data rows of a summary (format B): one per unit (37) and year.
+MAX_SUMMARY_ROWS = 5_000
+#: Distinct unit names per file that get fuzzy matching (and suggestions); others: exact only.
+MAX_FUZZY_UNITS = 40
+#: Characters of a header or unit name looked at when suggesting a close match.
+MAX_MATCH_TEXT = 100
+
 
 class ReadError(ValueError):
-    """A file that cannot be read, with a message meant for the person who uploaded it."""
+    """A file that cannot be read: a message code (catalogue key ``import.problem.<code>``) and
+    its parameters, rendered for the person who uploaded it (``message``: English; ``text(lang)``)."""
 
-    def __init__(self, file: str, message: str):
-        self.file = file
-        self.message = message
-        super().__init__(f"{file}: {message}")
+    def __init__(self, file: str, code: str, **params):
+        self.file, self.code, self.params = file, code, params
+        super().__init__(f"{file}: {code}")
+
+    def text(self, lang: str = "en") -> str:
+        from tipdash.ingest.messages import render
+        return render(self.code, self.params, lang)
+
+    @property
+    def message(self) -> str:
+        return self.text("en")
 
     def __str__(self) -> str:
         return f"{self.file}: {self.message}"
@@ -64,12 +94,14 @@ class _Scan:
     by_index: bool = False
 
 
-def _bomb(name: str, what: str) -> ReadError:
-    return ReadError(name, f"refused: {what} (possible zip bomb)")
+def _bomb(name: str, code: str, **params) -> ReadError:
+    """A refusal that names a possible zip bomb (codes ``bomb.*``)."""
+    return ReadError(name, f"bomb.{code}", **params)
 
 
-def _corrupt(name: str, what: str) -> ReadError:
-    return ReadError(name, f"corrupt or unreadable workbook: {what}")
+def _corrupt(name: str, code: str, **params) -> ReadError:
+    """A damaged or unreadable workbook (codes ``corrupt.*``)."""
+    return ReadError(name, f"corrupt.{code}", **params)
 
 
 class _Budget:
@@ -83,16 +115,12 @@ class _Budget:
     def take(self, n: int) -> None:
         self.used += n
         if self.used > MAX_UNCOMPRESSED:
-            raise _bomb(self.name, f"the workbook expands beyond {_mb(MAX_UNCOMPRESSED)}")
+            raise _bomb(self.name, "expands", limit=_mb(MAX_UNCOMPRESSED))
 
     def add_cells(self, n: int, where: str) -> None:
         self.cells += n
         if self.cells > MAX_CELLS:
-            raise ReadError(
-                self.name,
-                f"workbook too large: {where} makes the used ranges cover more than "
-                f"{MAX_CELLS:,} cells (delete stray cells far below or right of the data)",
-            )
+            raise ReadError(self.name, "read.too_many_cells", sheet=where, cells=MAX_CELLS)
 
 
 _RE_REF = re.compile(r"\$?([A-Za-z]{1,4})\$?(\d{1,9})")
@@ -129,5 +157,6 @@ def _mb(n: int) -> str:
 
 
 def _short(e: BaseException) -> str:
-    s = str(e) or type(e).__name__
+    """An exception as one short line (never a traceback, never several lines)."""
+    s = " ".join((str(e) or type(e).__name__).split())
     return s if len(s) <= 200 else s[:200] + "…"

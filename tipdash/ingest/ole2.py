@@ -58,7 +58,7 @@ class _Compound:
         self.fat = self._fat(difat_start)
 
     def bad(self, what: str) -> ReadError:
-        return _corrupt(self.name, what)
+        return _corrupt(self.name, "xls", detail=what)
 
     def sector(self, sid: int) -> bytes:
         off = (sid + 1) * self.ss
@@ -140,18 +140,18 @@ def _workbook_entry(name: str, entries: list[tuple]) -> tuple:
     """The workbook stream's entry; encrypted files, other Office files and macros refused."""
     names = {n for n, t, _, _ in entries if t in (1, 2)}
     if {"EncryptionInfo", "EncryptedPackage"} & names:
-        raise ReadError(name, "password-protected or encrypted workbook (remove the password and save again)")
+        raise ReadError(name, "read.password")
     if "WordDocument" in names:
-        raise ReadError(name, "not a spreadsheet (content looks like a Word document)")
+        raise ReadError(name, "read.not_spreadsheet", kind="word")
     if "PowerPoint Document" in names:
-        raise ReadError(name, "not a spreadsheet (content looks like a PowerPoint presentation)")
+        raise ReadError(name, "read.not_spreadsheet", kind="powerpoint")
     if any(n == "_VBA_PROJECT_CUR" for n, _, _, _ in entries):
-        raise ReadError(name, "workbooks with macros are not accepted: save it as .xlsx without macros")
+        raise ReadError(name, "read.macros")
     # calamine takes the first directory entry so named, whatever its type
     wb_entry = next((e for e in entries if e[0] == "Workbook"), None) or next(
         (e for e in entries if e[0] == "Book"), None)
     if wb_entry is None:
-        raise ReadError(name, "not a spreadsheet (an OLE2/Office file without a workbook stream)")
+        raise ReadError(name, "read.not_spreadsheet", kind="ole2_no_workbook")
     return wb_entry
 
 
@@ -170,23 +170,23 @@ def _scan_biff(name: str, stream: bytes) -> _Scan:
     positions = []
     for typ, rec in _biff_records(stream, 0):
         if typ == 0x002F:
-            raise ReadError(name, "password-protected or encrypted workbook (remove the password and save again)")
+            raise ReadError(name, "read.password")
         if typ == 0x00FC and len(rec) >= 8:
             unique = struct.unpack_from("<i", rec, 4)[0]
             if unique < 0 or unique > len(stream):
-                raise _corrupt(name, "implausible shared string count")
+                raise _corrupt(name, "xls", detail="implausible shared string count")
         elif typ == 0x0085 and len(rec) >= 4:
             positions.append(struct.unpack_from("<I", rec, 0)[0])
         elif typ == 0x000A:
             break
     if len(positions) > MAX_SHEETS:
-        raise ReadError(name, f"too many sheets ({len(positions)}; limit {MAX_SHEETS})")
+        raise ReadError(name, "read.too_many_sheets", n=len(positions), limit=MAX_SHEETS)
     scans = []
     for idx, pos in enumerate(positions):
         if pos >= len(stream):
-            raise _corrupt(name, "a sheet points outside the workbook stream")
+            raise _corrupt(name, "xls", detail="a sheet points outside the workbook stream")
         s = _scan_sheet(name, stream, idx, pos)
-        budget.add_cells(s.cells, f"sheet {idx + 1}")
+        budget.add_cells(s.cells, f"#{idx + 1}")
         scans.append(s)
     return _Scan("xls", scans, by_index=True)
 
@@ -216,9 +216,7 @@ def _scan_sheet(name: str, stream: bytes, idx: int, pos: int) -> _SheetScan:
                 rows = ((rl - 1 - rf) & 0xFFFFFFFF) + 1
                 cols = ((cl - 1 - cf) & 0xFFFFFFFF) + 1
                 if rows * cols > MAX_CELLS:
-                    raise ReadError(
-                        name, f"workbook too large: a sheet declares {rows * cols:,} cells (limit {MAX_CELLS:,})"
-                    )
+                    raise ReadError(name, "read.xls_declares", n={"plural": "cells", "n": rows * cols}, cells=MAX_CELLS)
             continue
         if typ in (0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x0006, 0x0201, 0x00D6,
                    0x0001, 0x0002, 0x0003, 0x0004, 0x0005, 0x0406) and len(rec) >= 4:

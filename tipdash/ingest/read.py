@@ -3,7 +3,8 @@
 Public API (the importer depends on exactly this):
 
 - ``MAX_BYTES``: the largest file accepted (10 MiB).
-- ``ReadError(ValueError)``: ``.file``, ``.message``; ``str()`` is ``"{file}: {message}"``.
+- ``ReadError(ValueError)``: ``.file``, ``.code``, ``.params``, ``.message`` (English), ``.text(lang)``;
+  ``str()`` is ``"{file}: {message}"``.
 - ``Workbook(file, kind, sheets, warnings=[])``: ``kind`` is ``'xlsx' | 'xls' | 'ods' | 'csv'``;
   ``sheets`` maps sheet name -> rows of cell values (``str``, ``int``, ``float``, ``bool``,
   ``datetime.date``, ``datetime.datetime``, ``datetime.time``, ``datetime.timedelta`` or
@@ -12,27 +13,32 @@ Public API (the importer depends on exactly this):
   and every row of a sheet has the same length.  Strings are stripped; empty text is ``None``.
   Whole numbers stored as floats (``3.0``) come back as ``int``; formula cells give their cached
   value; error cells give their text (``"#DIV/0!"``); a text cell starting with ``=`` stays text.
-  ``warnings`` lists things worth showing to the uploader that do not stop the read (e.g. a
-  formula without a cached value, which reads as blank).
+  ``warnings`` lists things worth showing to the uploader that do not stop the read, as (message
+  code, parameters) (e.g. a formula without a cached value, which reads as blank).
 - ``read_file(name, data) -> Workbook``, ``read_path(path) -> Workbook``.
-- ``merged_header_cells(name, data, sheet) -> list[str]``: refs such as ``"A1:B1"`` of the merged
-  ranges that touch row 1 (``[]`` for CSV or an unknown sheet).
+- ``Workbook.merged``: sheet name -> refs such as ``"A1:B1"`` of its merged ranges;
+  ``merged_header_cells(name, data, sheet) -> list[str]``: those that touch row 1 (``[]`` for CSV
+  or an unknown sheet).
+- Limits: at most ``MAX_ROWS`` rows and ``MAX_COLUMNS`` columns with values per sheet, and the
+  used ranges of all sheets within ``MAX_CELLS`` (`limits`): a file beyond them is refused with a
+  message naming the sheet and cell, before any header is mapped.
 - ``parse_number(text) -> int | float | None``: ``"1 234"``, ``"1.234,5"``, ``"12,5"``; ``"~500"``
   is not a number.
 - ``sha256(data) -> str``.
 
-Safety: every check is done on the content, never on the name.  Before any parser sees a ZIP
-(xlsx/ods) its central directory is checked (size, member count, compression ratio) and every
-member is inflated (`zipscan`), in a streaming way, with a byte budget and a CRC check (so
-a lying header is caught); XML parts carrying a DTD are refused (no entity expansion can
-happen), and the sheets are parsed with defusedxml (`xmlscan`) to bound the cell range and
-shared-string counts that calamine would allocate (calamine allocates a dense grid and aborts
-the whole process when that fails).  OLE2 (xls) files get the same treatment (`ole2`):
-the compound-file structure and the BIFF cell records are validated before calamine reads them.
+Safety: every check is done on the content, never on the name.  A ZIP (xlsx/ods) is parsed by
+tipdash alone (`zipfmt`: one end record ending the file, members back to back from offset 0, local
+and central headers agreeing) and each member is inflated once (`zipscan`), in a streaming way,
+with a byte budget and a CRC check (so a lying header is caught); every XML part is checked while
+it is read (no DTD, so no entity expansion; sane encoding and counts: `xmlscan`) by the same pass
+that reads its values (`xlsxbook`, `xlsxsheet`, `xlsxcells`, `odsbook`): no other parser ever sees
+the archive, so what was checked is what is read.  OLE2 (xls) files: the compound-file structure
+and the BIFF cell records are validated (`ole2`) before calamine reads them (`calamine`).  The
+whole read runs in a worker process with a memory and time limit (`pool`), so a reader bug can
+only cost that worker.
 
 Layout: this module holds the entry points, number parsing and file-kind sniffing; the limits
-and shared records are in `limits`, the ZIP container in `zipscan`, the XML parts in `xmlscan`,
-OLE2 in `ole2`, calamine in `calamine`, CSV in `csvread` (all in `tipdash.ingest`).
+and shared records are in `limits`, CSV in `csvread` (all in `tipdash.ingest`).
 """
 
 from __future__ import annotations
@@ -43,12 +49,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tipdash.ingest.calamine import _close, _open_calamine, _read_calamine
+from tipdash.ingest.calamine import _read_calamine
 from tipdash.ingest.csvread import _read_csv
-from tipdash.ingest.limits import MAX_BYTES, ReadError, _mb, _norm_float, _parse_ref, col_letter
+from tipdash.ingest.limits import MAX_BYTES, ReadError, _mb, _norm_float, _parse_ref
+from tipdash.ingest.odsbook import read_ods
 from tipdash.ingest.ole2 import _scan_ole2
-from tipdash.ingest.zipscan import _ZIP_MAGIC, _scan_zip
+from tipdash.ingest.xlsxbook import read_xlsx
+from tipdash.ingest.zipscan import Archive, kind_of
 
+_ZIP_MAGIC = b"PK\x03\x04"
 _ZIP_EMPTY_MAGIC = b"PK\x05\x06"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -61,6 +70,7 @@ class Workbook:
     kind: str
     sheets: dict[str, list[list[object]]]
     warnings: list[str] = field(default_factory=list)
+    merged: dict[str, list[str]] = field(default_factory=dict)
 
 
 def sha256(data: bytes) -> str:
@@ -78,7 +88,7 @@ def read_path(path) -> Workbook:
         with open(p, "rb") as fh:
             data = fh.read(MAX_BYTES + 1)
     except OSError as e:
-        raise ReadError(name, f"cannot open file ({e.strerror or e})") from None
+        raise ReadError(name, "read.cannot_open", reason=str(e.strerror or e)) from None
     return read_file(name, data)
 
 
@@ -87,44 +97,21 @@ def read_file(name: str, data: bytes) -> Workbook:
     data = _as_bytes(name, data)
     kind = _sniff(name, data)
     if kind == "zip":
-        scan = _scan_zip(name, data)
-        sheets, warnings = _read_calamine(name, data, scan)
-        return Workbook(name, scan.kind, sheets, warnings)
+        archive = Archive(name, data)
+        kind = kind_of(name, archive)
+        sheets, merged, warnings = (read_xlsx if kind == "xlsx" else read_ods)(name, archive)
+        return Workbook(name, kind, sheets, warnings, merged)
     if kind == "ole2":
         scan = _scan_ole2(name, data)
-        sheets, warnings = _read_calamine(name, data, scan)
-        return Workbook(name, "xls", sheets, warnings)
-    return Workbook(name, "csv", {_stem(name): _read_csv(name, data)}, [])
+        sheets, merged, warnings = _read_calamine(name, data, scan)
+        return Workbook(name, "xls", sheets, warnings, merged)
+    return Workbook(name, "csv", {_stem(name): _read_csv(name, data, _stem(name))}, [], {})
 
 
 def merged_header_cells(name: str, data: bytes, sheet: str) -> list[str]:
     """Refs ("A1:B1") of the merged ranges of ``sheet`` that touch row 1."""
-    data = _as_bytes(name, data)
-    kind = _sniff(name, data)
-    if kind == "zip":
-        scan = _scan_zip(name, data)
-        for s in scan.sheets:
-            if s.name == sheet:
-                return [ref for ref in s.merged if _ref_top_row(ref) == 1]
-        return []
-    if kind == "ole2":
-        _scan_ole2(name, data)  # the same safety checks as read_file before calamine sees it
-        cw = _open_calamine(name, data)
-        try:
-            if sheet not in cw.sheet_names:
-                return []
-            try:
-                ranges = cw.get_sheet_by_name(sheet).merged_cell_ranges or []
-            except Exception:  # noqa: BLE001 - merged cells are a nicety; the read reports errors
-                return []
-            return [
-                f"{col_letter(c0)}{r0 + 1}:{col_letter(c1)}{r1 + 1}"
-                for (r0, c0), (r1, c1) in ranges
-                if r0 == 0
-            ]
-        finally:
-            _close(cw)
-    return []
+    wb = read_file(name, data)
+    return [ref for ref in wb.merged.get(sheet, []) if _ref_top_row(ref) == 1]
 
 
 def _ref_top_row(ref: str) -> int | None:
@@ -209,9 +196,9 @@ def _as_bytes(name: str, data) -> bytes:
     if not isinstance(data, bytes):
         raise TypeError("data must be bytes")
     if len(data) > MAX_BYTES:
-        raise ReadError(name, f"file too large ({_mb(len(data))}; the limit is {_mb(MAX_BYTES)})")
+        raise ReadError(name, "read.too_big", size=_mb(len(data)), limit=_mb(MAX_BYTES))
     if not data:
-        raise ReadError(name, "empty file")
+        raise ReadError(name, "read.empty")
     return data
 
 
@@ -228,37 +215,37 @@ def _stem(name: str) -> str:
 
 
 _MAGICS = [
-    (b"%PDF", "a PDF document"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-    (b"{\\rtf", "an RTF document"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"Rar!\x1a\x07", "a RAR archive"),
-    (b"MZ", "a Windows program"),
-    (b"\x7fELF", "a program"),
-    (b"\x09\x08\x10\x00\x00\x06\x05\x00", "an Excel 2/3/4 file"),
+    (b"%PDF", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+    (b"{\\rtf", "rtf"),
+    (b"\x1f\x8b", "gzip"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"Rar!\x1a\x07", "rar"),
+    (b"MZ", "windows_program"),
+    (b"\x7fELF", "program"),
+    (b"\x09\x08\x10\x00\x00\x06\x05\x00", "excel234"),
 ]
 
 
 def _describe(data: bytes) -> str | None:
-    """What a non-spreadsheet looks like, or None when it looks like plain text."""
+    """What a non-spreadsheet looks like (a kind: import.kind.<kind>), or None for plain text."""
     for magic, what in _MAGICS:
         if data.startswith(magic):
             return what
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in data[:65536]:
-        return "an Excel 2003 XML spreadsheet (open it in Excel and save it as .xlsx)"
+        return "excel2003_xml"
     if head.startswith((b"<!doctype html", b"<html", b"<table", b"<meta")) or (
         head.startswith(b"<") and b"<html" in head
     ):
-        return "an HTML page (an 'Excel' file exported as a web page: open it in Excel and save it as .xlsx)"
+        return "html"
     if head.startswith(b"<?xml") or head.startswith(b"<"):
-        return "an XML document"
+        return "xml"
     return None
 
 
@@ -268,15 +255,10 @@ def _sniff(name: str, data: bytes) -> str:
     if data.startswith(_OLE2_MAGIC):
         return "ole2"
     what = _describe(data)
-    ext = _ext(name)
-    if ext in _SPREADSHEET_EXTS:
-        if what is None:
-            what = "text" if _looks_textual(data) else "unknown binary data"
-            if what == "text":
-                what = "text (if it is a CSV file, save it with a .csv name)"
-        raise ReadError(name, f"not a spreadsheet (content looks like {what})")
+    if _ext(name) in _SPREADSHEET_EXTS and what is None:
+        what = "text_not_csv" if _looks_textual(data) else "binary"
     if what is not None:
-        raise ReadError(name, f"not a spreadsheet (content looks like {what})")
+        raise ReadError(name, "read.not_spreadsheet", kind=what)
     return "text"
 
 

@@ -14,27 +14,30 @@ class FileResult:
     submissions: int = 0
     rows: int = 0
     import_id: int | None = None
-    message: str = ""
+    note: str | None = None                # message code (import.result.<note>), with note_params
     format: str | None = None
     sha256: str | None = None
     superseded: list[int] = field(default_factory=list)
+    note_params: dict = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        """The note in English ("" without one)."""
+        return self.note_text("en")
+
+    def note_text(self, lang: str = "en") -> str:
+        if self.note is None:
+            return ""
+        from tipdash.ingest.messages import result_note
+        return result_note(self.note, self.note_params, lang)
+
+    def text(self, lang: str = "en") -> str:
+        """One line: the file, its status and what it holds, in ``lang``."""
+        from tipdash.ingest.messages import result_line
+        return result_line(self, lang)
 
     def __str__(self) -> str:
-        text = f"{self.file}: {self.status}"
-        if self.format == "translations":
-            return text + f": translations, {self.rows} rows" + (f" ({self.message})" if self.message else "")
-        if self.format == "sources":               # format C's sources file: no submissions of its own
-            return text + (f" ({self.message})" if self.message else "")
-        if self.status in ("imported", "valid"):
-            what = {"report": "commission report", "summary": "summary", "series": "national series",
-                    "sources": "sources"}.get(self.format or "", "file")
-            text += (f" as import {self.import_id}" if self.import_id else " (dry run)") + \
-                f": {what}, {self.submissions} submission{'s' * (self.submissions != 1)}, {self.rows} rows"
-            if self.superseded:
-                text += f", supersedes {len(self.superseded)} earlier submission" + "s" * (len(self.superseded) > 1)
-        if self.message:
-            text += f" ({self.message})" if self.status != "imported" else f"; {self.message}"
-        return text
+        return self.text("en")
 
 
 @dataclass
@@ -55,8 +58,20 @@ class ImportReport:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if not p.is_error]
 
+    @property
+    def error_count(self) -> int:
+        """Errors found, those beyond the listed ones included."""
+        return sum(p.errors for p in self.problems)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(p.warnings for p in self.problems)
+
     def __str__(self) -> str:
-        return "\n".join([*map(str, self.problems), *map(str, self.files)])
+        return self.text("en")
+
+    def text(self, lang: str = "en") -> str:
+        return "\n".join([*(p.line(lang) for p in self.problems), *(f.text(lang) for f in self.files)])
 
 
 @dataclass
@@ -67,6 +82,7 @@ class BatchFile:
     sha256: str = ""
     parsed: Parsed | None = None
     problems: list[Problem] = field(default_factory=list)
+    facts: bytes = b""                     # the worker's fact rows (JSON), decoded when written
 
     @property
     def errors(self) -> bool:
@@ -75,5 +91,5 @@ class BatchFile:
 
 def unchanged(f: BatchFile, import_id: int | None) -> FileResult:
     """Every unit-year of ``f`` is already current from a file with the same SHA-256."""
-    return FileResult(f.name, "unchanged", 0, 0, import_id, f"already imported as import {import_id}",
-                      format=f.parsed.format, sha256=f.sha256)
+    return FileResult(f.name, "unchanged", 0, 0, import_id, "already", format=f.parsed.format, sha256=f.sha256,
+                      note_params={"id": import_id})

@@ -4,29 +4,33 @@ figures (``national_series.csv``) and the sources they cite (``sources.csv``), i
 A series file gives one submission per (year, source) of unit 'MD', format 'series': everything
 one source publishes for one year. It supersedes only the current submission of the same
 (year, source) -- never the national-level commission report (format A) of that year, whose
-source is NULL -- and only when its rows or its source row differ (``digest``), so a corrected
+source is NULL -- and only when its figures or its source row differ (``digest``), so a corrected
 file replaces just the years and sources it changes. Each submission stores the source row it
 was imported with (``series_sources``), so a figure's provenance stays what it was.
 
-``parse`` validates one file (located problems, nothing written); ``link_batch`` gives every
-series submission its source row (from a sources file of the same batch, else the one already
-in the database) and rejects the rows whose source is defined nowhere; ``sources_results`` says
-what became of each sources file.
+``parse`` validates one file in the worker process (located problems with message codes
+``series.*`` / ``sources.*``, nothing written); ``series_link`` then gives every series
+submission its source row in the parent, across the files of the batch.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 
 from tipdash import series_vocab as sv
-from tipdash.ingest.cells import show
-from tipdash.ingest.sheet import Parsed, Submission, _blank_row, _Ctx, _header_row
+from tipdash.ingest.sheet import Parsed, Submission, _blank_row, _Ctx, _header_row, cell_ref
 
 NATIONAL = "MD"
 FIRST_YEAR = 2000
 _DECIMAL = re.compile(r"\d+(\.\d+)?")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_BREAKDOWN = {"blank": "series.breakdown_blank", "pair": "series.breakdown_pair",
+              "dimension": "series.breakdown_dimension", "category": "series.breakdown_category",
+              "destination": "series.breakdown_destination", "twice": "series.breakdown_twice",
+              "order": "series.breakdown_order"}
 
 
 @dataclass
@@ -48,10 +52,14 @@ class SourceRow:
 
 @dataclass
 class SeriesSubmission(Submission):
-    """One (year, source) of a series file; ``rows`` are its spreadsheet rows (for messages)."""
+    """One (year, source) of a series file. ``figures``: sha256 of its figures (worker side);
+    ``digest``: of its figures and its source row (``series_link``); ``row_nos``: its spreadsheet
+    rows (for messages); ``source_row``: the source it cites, once linked."""
     source: str = ""
+    figures: str = ""
     digest: str | None = None
-    rows: list[int] = field(default_factory=list)
+    row_nos: list[int] = field(default_factory=list)
+    source_row: SourceRow | None = None
 
 
 @dataclass
@@ -73,14 +81,12 @@ def detect(rows: list[list]) -> str | None:
     return None
 
 
-def parse(file: str, fmt: str, sheet: str, rows: list[list]) -> Parsed:
-    """Validate a series or a sources file."""
-    ctx = _Ctx(file)
+def parse(ctx: _Ctx, file: str, fmt: str, sheet: str, rows: list[list]) -> Parsed:
+    """Validate a series or a sources file (problems go to ``ctx``)."""
     if fmt == "sources":
         found = _parse_sources(ctx, sheet, rows)
-        return SourcesParsed(file, "sources", [], ctx.problems, sources={} if ctx.has_errors else found)
-    subs = _parse_series(ctx, sheet, rows)
-    return Parsed(file, "series", [] if ctx.has_errors else subs, ctx.problems)
+        return SourcesParsed(file, "sources", [], sources={} if ctx.has_errors else found)
+    return Parsed(file, "series", _parse_series(ctx, sheet, rows))
 
 
 def _header_ok(ctx: _Ctx, sheet: str, rows: list[list], expected: tuple[str, ...]) -> int | None:
@@ -93,11 +99,17 @@ def _header_ok(ctx: _Ctx, sheet: str, rows: list[list], expected: tuple[str, ...
         return hi
     bad = next((j for j in range(max(len(got), len(expected)))
                 if j >= len(got) or j >= len(expected) or (got[j] or "").lower() != expected[j]), 0)
-    col = got[bad] if bad < len(got) and got[bad] else f"column {bad + 1}"
-    ctx.error(sheet, hi + 1, col, got[bad] if bad < len(got) else None,
-              f"the header must be exactly {','.join(expected)} (in that order); column {bad + 1} is "
-              f"{show(got[bad]) if bad < len(got) and got[bad] else 'missing'}"
-              + (f", expected {expected[bad]!r}" if bad < len(expected) else ", which is one too many"))
+    have = got[bad] if bad < len(got) else None
+    col = have or f"column {bad + 1}"
+    params = {"header": ",".join(expected), "column": bad + 1}
+    if bad >= len(expected):
+        ctx.error(sheet, hi + 1, col, have, "series.header_extra", cell_ref(bad, hi + 1), value=have, **params)
+    elif have:
+        ctx.error(sheet, hi + 1, col, have, "series.header_wrong", cell_ref(bad, hi + 1), value=have,
+                  expected=expected[bad], **params)
+    else:
+        ctx.error(sheet, hi + 1, col, None, "series.header_missing", cell_ref(bad, hi + 1), expected=expected[bad],
+                  **params)
     return None
 
 
@@ -125,52 +137,61 @@ def _parse_series(ctx: _Ctx, sheet: str, rows: list[list]) -> list[SeriesSubmiss
         year, indicator, breakdown, value, text, unit, source, note = rec
         key = (year, indicator, breakdown, source)
         if key in seen:
-            ctx.error(sheet, r, "breakdown", breakdown,
-                      f"{year} {indicator} {breakdown} from {source} is already on row {seen[key]}; "
-                      f"a figure is given once per year, indicator, breakdown and source")
+            ctx.error(sheet, r, "breakdown", breakdown, "series.duplicate", _cell("breakdown", r), year=year,
+                      indicator=indicator, breakdown=breakdown, source=source, first=seen[key])
             continue
         seen[key] = r
         sub = groups.get((year, source))
         if sub is None:
-            sub = groups[(year, source)] = SeriesSubmission(
-                NATIONAL, f"{year} {source}", year, sheet, r, None, source=source, facts={"series": []})
-        sub.facts["series"].append((sheet, r, indicator, breakdown, value, text, unit, note))
-        sub.rows.append(r)
+            sub = groups[(year, source)] = SeriesSubmission(NATIONAL, f"{year} {source}", year, sheet, r, None,
+                                                            source=source, facts={"series": [[] for _ in range(8)]})
+        for col, v in zip(sub.facts["series"], (sheet, r, indicator, breakdown, value, text, unit, note)):
+            col.append(v)
+        sub.row_nos.append(r)
     if n_rows == 0:
-        ctx.error(sheet, hi + 1, None, None, f"{sheet!r} has a header row but no figures")
+        ctx.error(sheet, hi + 1, None, None, "series.no_rows", sheet=sheet)
+    for sub in groups.values():
+        sub.figures = _figures_digest(sub)
     return sorted(groups.values(), key=lambda s: (s.year, s.source))
+
+
+def _cell(column: str, row: int, header: tuple[str, ...] = sv.SERIES_HEADER) -> str:
+    return cell_ref(header.index(column), row)
 
 
 def _series_row(ctx: _Ctx, sheet: str, r: int, c: dict[str, str | None]):
     """(year, indicator, breakdown, value, value_text, unit, source, note) or None (with errors)."""
-    before = len(ctx.problems)
+    before = ctx.errors
 
-    def fail(col: str, message: str) -> None:
-        ctx.error(sheet, r, col, c[col], message)
+    def fail(col: str, code: str, **params) -> None:
+        ctx.error(sheet, r, col, c[col], code, _cell(col, r), **params)
 
     year = _year(c["year"])
-    if year is None:
-        fail("year", f"year {show(c['year'])} is not a whole year from {FIRST_YEAR} to {dt.date.today().year}")
+    if c["year"] is None:
+        fail("year", "series.year_blank")
+    elif year is None:
+        fail("year", "series.year", value=c["year"], first_year=FIRST_YEAR, last_year=dt.date.today().year)
     indicator, unit = c["indicator"], c["unit"]
     if indicator not in sv.INDICATOR_UNITS:
-        fail("indicator", f"unknown indicator {show(indicator)} (known: {', '.join(sv.INDICATOR_UNITS)})")
+        fail("indicator", "series.indicator", value=indicator or "", known=", ".join(sv.INDICATOR_UNITS))
     elif unit != sv.INDICATOR_UNITS[indicator]:
-        fail("unit", f"{indicator} is in {sv.INDICATOR_UNITS[indicator]!r}, not {show(unit)}")
+        fail("unit", "series.unit", value=unit or "", indicator=indicator, expected=sv.INDICATOR_UNITS[indicator])
     breakdown = c["breakdown"]
-    why = "it is blank" if breakdown is None else sv.breakdown_problem(breakdown)
+    why = ("blank", {}) if breakdown is None else sv.breakdown_problem(breakdown)
     if why:
-        fail("breakdown", f"breakdown {show(breakdown)}: {why}; write 'total' or dimension:category "
-                          f"joined by '&' (e.g. sex:female&age:child)")
+        fail("breakdown", "series.breakdown", value=breakdown, cause={"code": _BREAKDOWN[why[0]], "params": why[1]})
     value = _value(c["value"], unit if indicator in sv.INDICATOR_UNITS else None)
-    if isinstance(value, str):
-        fail("value", value)
+    if value:
+        fail("value", value, value=c["value"])
     source = c["source"]
-    if source is None or not sv.SOURCE_ID.fullmatch(source):
-        fail("source", f"source {show(source)} is not a source id (lower-case letters, digits and _)")
+    if source is None:
+        fail("source", "series.source_blank")
+    elif not sv.SOURCE_ID.fullmatch(source):
+        fail("source", "series.source_id", value=source)
     note = _note(c["note"])
     if isinstance(note, list):
-        fail("note", f"unknown note code {', '.join(map(repr, note))} (known: {', '.join(sv.NOTE_CODES)})")
-    if len(ctx.problems) > before:
+        fail("note", "series.note", value=c["note"], codes=note, known=", ".join(sv.NOTE_CODES))
+    if ctx.errors > before:
         return None
     return year, indicator, breakdown, float(c["value"]), c["value"], unit, source, note
 
@@ -182,18 +203,18 @@ def _year(text: str | None) -> int | None:
     return year if FIRST_YEAR <= year <= dt.date.today().year else None
 
 
-def _value(text: str | None, unit: str | None):
-    """None when fine, else why not (a string)."""
+def _value(text: str | None, unit: str | None) -> str | None:
+    """None when fine, else the message code of why not."""
     if text is None:
-        return "value is blank; write the figure as published"
+        return "series.value_blank"
     if text.startswith("-") and _DECIMAL.fullmatch(text[1:]):
-        return f"value {show(text)} is negative"
+        return "series.value_negative"
     if not _DECIMAL.fullmatch(text):
-        return f"value {show(text)} is not a plain number (digits, '.' as decimal point, no spaces or signs)"
+        return "series.value_not_number"
     if unit == "persons" and "." in text:
-        return f"value {show(text)} is a number of persons: write a whole number"
+        return "series.value_persons"
     if unit == "percent" and float(text) > 100:
-        return f"value {show(text)} is a percentage above 100"
+        return "series.value_percent"
     return None
 
 
@@ -203,7 +224,16 @@ def _note(text: str | None):
         return None
     codes = [p.strip() for p in text.split(";") if p.strip()]
     bad = [p for p in codes if p not in sv.NOTE_CODES]
-    return bad if bad else (";".join(codes) or None)
+    return [f"'{p}'" for p in bad] if bad else (";".join(codes) or None)
+
+
+def _figures_digest(sub: SeriesSubmission) -> str:
+    """sha256 of the submission's figures without sheet and row numbers: the same figures are
+    'unchanged' wherever they sit in the file."""
+    cols = sub.facts["series"][2:]
+    figures = sorted(zip(*cols), key=lambda f: tuple("" if v is None else str(v) for v in f))
+    blob = json.dumps([sub.year, sub.source, figures], ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 # ------------------------------------------------------------------------------ the sources
@@ -214,31 +244,39 @@ def _parse_sources(ctx: _Ctx, sheet: str, rows: list[list]) -> dict[str, SourceR
         return {}
     out: dict[str, SourceRow] = {}
     for r, row in enumerate(rows[hi + 1:], start=hi + 2):
-        if _blank_row(row):
-            continue
-        c = dict(zip(sv.SOURCES_HEADER, _cells(row, len(sv.SOURCES_HEADER))))
-        before = len(ctx.problems)
-        sid = c["source"]
-        if sid is None or not sv.SOURCE_ID.fullmatch(sid):
-            ctx.error(sheet, r, "source", sid, f"source id {show(sid)} is empty or not lower-case letters, "
-                                               f"digits and _")
-        elif sid in out:
-            ctx.error(sheet, r, "source", sid, f"source {sid!r} is already defined on row {out[sid].row_no}")
-        for col in ("publisher", "title", "licence"):
-            if c[col] is None:
-                ctx.error(sheet, r, col, None, f"{col} is blank; every source names it")
-        if c["url"] is not None and not re.match(r"https?://\S+$", c["url"]):
-            ctx.error(sheet, r, "url", c["url"], f"url {show(c['url'])} is not an http(s) address")
-        accessed = _iso_date(c["accessed"])
-        if c["accessed"] is not None and accessed is None:
-            ctx.error(sheet, r, "accessed", c["accessed"],
-                      f"accessed {show(c['accessed'])} is not a date written YYYY-MM-DD (or leave it empty)")
-        if len(ctx.problems) == before:
-            out[sid] = SourceRow(sheet, r, sid, c["publisher"], c["title"], c["url"], c["licence"], accessed,
-                                 c["note"])
+        if not _blank_row(row):
+            _source_row(ctx, sheet, r, dict(zip(sv.SOURCES_HEADER, _cells(row, len(sv.SOURCES_HEADER)))), out)
     if not out and not ctx.has_errors:
-        ctx.error(sheet, hi + 1, None, None, f"{sheet!r} has a header row but no sources")
+        ctx.error(sheet, hi + 1, None, None, "sources.no_rows", sheet=sheet)
     return out
+
+
+def _source_row(ctx: _Ctx, sheet: str, r: int, c: dict[str, str | None], out: dict[str, SourceRow]) -> None:
+    before = ctx.errors
+
+    def where(col: str) -> str:
+        return _cell(col, r, sv.SOURCES_HEADER)
+
+    sid = c["source"]
+    blank = [col for col in ("publisher", "title", "licence") if c[col] is None]
+    if sid is None:
+        ctx.error(sheet, r, "source", sid, "sources.id_blank", where("source"))
+    elif not sv.SOURCE_ID.fullmatch(sid):
+        ctx.error(sheet, r, "source", sid, "sources.id", where("source"), value=sid)
+    elif sid in out:
+        ctx.error(sheet, r, "source", sid, "sources.twice", where("source"), value=sid, first=out[sid].row_no)
+    for col in ("publisher", "title", "url", "licence", "note"):
+        if c[col] is not None:
+            c[col] = ctx.text(sheet, r, col, where(col), c[col])
+    for col in blank:
+        ctx.error(sheet, r, col, None, "sources.blank", where(col), column=col)
+    if c["url"] is not None and not re.match(r"https?://\S+$", c["url"]):
+        ctx.error(sheet, r, "url", c["url"], "sources.url", where("url"), value=c["url"])
+    accessed = _iso_date(c["accessed"])
+    if c["accessed"] is not None and accessed is None:
+        ctx.error(sheet, r, "accessed", c["accessed"], "sources.accessed", where("accessed"), value=c["accessed"])
+    if ctx.errors == before:
+        out[sid] = SourceRow(sheet, r, sid, c["publisher"], c["title"], c["url"], c["licence"], accessed, c["note"])
 
 
 def _iso_date(text: str | None) -> dt.date | None:

@@ -1,7 +1,8 @@
-"""Format C across the files of a batch: every series submission gets the source row it cites
-(from a sources file of the same batch, else the one already current in the database), its
-``digest`` (what decides whether it changes anything), and every sources file a result that
-follows the series file(s) it was read with."""
+"""Format C across the files of a batch (in the parent process, after the workers checked each
+file): every series submission gets the source row it cites (from a sources file of the same
+batch, else the one already current in the database) and its ``digest`` (what decides whether
+it changes anything); every sources file gets a result that follows the series file(s) it was
+read with. Problems and results are message codes like the rest of the import."""
 from __future__ import annotations
 
 import hashlib
@@ -9,9 +10,10 @@ import json
 from pathlib import Path
 
 from tipdash import store
+from tipdash.ingest.limits import MAX_PROBLEMS
 from tipdash.ingest.results import BatchFile, FileResult
 from tipdash.ingest.series import SeriesSubmission, SourceRow
-from tipdash.ingest.sheet import Problem
+from tipdash.ingest.sheet import Problem, more_problems
 
 
 def _of(files: list[BatchFile], fmt: str) -> list[BatchFile]:
@@ -28,35 +30,40 @@ def link_batch(files: list[BatchFile], target: Path) -> None:
         for sid, row in getattr(f.parsed, "sources", {}).items():
             if sid in batch:
                 other, orow = batch[sid]
-                f.problems.append(Problem(f.name, row.sheet, row.row_no, "source", sid,
-                                          f"source {sid!r} is also defined in {Path(other.name).name} "
-                                          f"(row {orow.row_no}) in this batch; define it once"))
+                f.problems.append(Problem(f.name, row.sheet, row.row_no, "source", sid, "sources.batch_twice",
+                                          {"value": sid, "other": Path(other.name).name, "other_row": orow.row_no}))
             else:
                 batch[sid] = (f, row)
     broken = [Path(f.name).name for f in sources_files if f.errors]
     stored = stored_sources(target) if series_files else {}
     for f in series_files:
         if broken:
-            f.problems.append(Problem(f.name, None, None, None, None,
-                                      f"not imported: the sources file {', '.join(broken)} of this batch has "
-                                      f"errors"))
+            f.problems.append(Problem(f.name, None, None, None, None, "series.sources_broken", {"names": broken}))
             continue
+        missing = []
         for sub in f.parsed.submissions:
             found = batch.get(sub.source)
             src = found[1] if found else stored.get(sub.source)
             if src is None:
-                for r in sub.rows:
-                    f.problems.append(Problem(f.name, sub.sheet, r, "source", sub.source,
-                                              f"source {sub.source!r} is not defined: add its row to the "
-                                              f"sources file (sources.csv) and import both files together"))
+                missing.extend((r, sub) for r in sub.row_nos)
                 continue
-            sub.facts["series_sources"] = [src.fact()]
-            sub.digest = digest(sub)
+            sub.source_row = src
+            sub.digest = digest(sub.figures, src)
+            sub.rows += 1
+            sub.tables = (*sub.tables, "series_sources")
+        _undefined(f, sorted(missing, key=lambda x: x[0]))
     for f in sources_files:
         if not f.errors and not all_series:
-            f.problems.append(Problem(f.name, None, None, None, None,
-                                      "a sources file is imported together with the national series file "
-                                      "that cites it (national_series.csv); nothing to import on its own"))
+            f.problems.append(Problem(f.name, None, None, None, None, "sources.alone"))
+
+
+def _undefined(f: BatchFile, missing: list[tuple[int, SeriesSubmission]]) -> None:
+    """One error per row citing an undefined source (the first MAX_PROBLEMS, then a count)."""
+    for r, sub in missing[:MAX_PROBLEMS]:
+        f.problems.append(Problem(f.name, sub.sheet, r, "source", sub.source, "series.source_undefined",
+                                  {"value": sub.source}))
+    if len(missing) > MAX_PROBLEMS:
+        f.problems.append(more_problems(f.name, len(missing) - MAX_PROBLEMS, 0))
 
 
 def stored_sources(target: Path) -> dict[str, SourceRow]:
@@ -83,17 +90,18 @@ def stored_sources(target: Path) -> dict[str, SourceRow]:
     return out
 
 
-def digest(sub: SeriesSubmission) -> str:
-    """sha256 of the submission's figures and its source row, without sheet and row numbers: the
-    same figures from the same source are 'unchanged' wherever they sit in the file."""
-    figures = sorted(tuple(map(_plain, r[2:])) for r in sub.facts.get("series", []))
-    source = [tuple(map(_plain, r[2:])) for r in sub.facts.get("series_sources", [])]
-    blob = json.dumps([sub.year, sub.source, figures, source], ensure_ascii=False, default=str)
+def digest(figures: str, source: SourceRow) -> str:
+    """sha256 of a submission's figures (their digest, ``series``) and its source row without
+    sheet and row number: the same figures from the same source are 'unchanged' wherever they
+    sit in the files."""
+    row = [None if v is None else str(v) for v in source.fact()[2:]]
+    blob = json.dumps([figures, row], ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def _plain(v):
-    return None if v is None else (v if isinstance(v, (int, float, str)) else str(v))
+def source_columns(sub: SeriesSubmission) -> list[list]:
+    """The ``series_sources`` fact columns of a linked submission (one row: its source)."""
+    return [[v] for v in sub.source_row.fact()]
 
 
 def sources_results(files: list[BatchFile], results: dict[int, FileResult]) -> None:
@@ -104,9 +112,9 @@ def sources_results(files: list[BatchFile], results: dict[int, FileResult]) -> N
         if id(f) in results:
             continue
         n = len(getattr(f.parsed, "sources", {}))
-        names = ", ".join(Path(s.name).name for s in series)
+        names = [Path(s.name).name for s in series]
         statuses = [results[id(s)].status for s in series]
         status = next((s for s in ("imported", "valid", "unchanged") if s in statuses), "rejected")
-        message = (f"{n} sources, read with {names}" if status != "rejected"
-                   else f"not imported: {names} was not imported")
-        results[id(f)] = FileResult(f.name, status, message=message, format="sources", sha256=f.sha256)
+        note, params = (("sources_read", {"n": n, "files": names}) if status != "rejected"
+                        else ("sources_not_imported", {"files": names}))
+        results[id(f)] = FileResult(f.name, status, note=note, format="sources", sha256=f.sha256, note_params=params)

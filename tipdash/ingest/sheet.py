@@ -1,24 +1,25 @@
-"""What both input formats share: the result types, the problem log, header mapping, the row reader.
+"""What both input formats share: the result types, the problem log, header mapping, unit names.
 
-`report` (format A) and `summary` (format B) build on this; `validate.parse`
-picks between them.
+`report` (format A, its fact sheets in `facts`) and `summary` (format B) build on this, and on
+`columns` (a whole column of values checked at once); `validate.parse` picks between them.
 """
 from __future__ import annotations
 
 import datetime as dt
 import difflib
-import functools
-import sys
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from tipdash import units, vocab
-from tipdash.ingest.limits import col_letter
-from tipdash.ingest.cells import CellError, show, to_count, to_date, to_date_or_month, to_text
+from tipdash.ingest.limits import MAX_FUZZY_UNITS, MAX_MATCH_TEXT, MAX_PROBLEMS, MAX_TEXT, col_letter
+from tipdash.ingest.problem import Problem, more_problems
+from tipdash.ingest.text import strip_controls
+
+__all__ = ["FACT_SHEETS", "FACT_COLUMNS", "Problem", "more_problems", "Submission", "Parsed"]
 
 FACT_SHEETS = ("sessions", "topics", "activities", "campaigns", "trainings", "victims", "partners",
                "challenges", "conclusions", "context")
-# table -> its value columns, in the order of the fact tuples (sheet, row_no, *columns)
+# table -> its value columns, in the order of the fact columns (sheet, row_no, *columns)
 FACT_COLUMNS: dict[str, tuple[str, ...]] = {
     "summary": ("sessions", "information_activities", "information_activities_approx", "participants",
                 "trainings", "members_trained", "victims", "ngo_partners", "source", "status_inferred"),
@@ -43,25 +44,6 @@ FACT_COLUMNS: dict[str, tuple[str, ...]] = {
 
 
 @dataclass
-class Problem:
-    file: str
-    sheet: str | None
-    row: int | None
-    column: str | None
-    value: object
-    message: str
-    severity: str = "error"                # 'error' | 'warning'
-
-    def __str__(self) -> str:
-        parts = (self.file, self.sheet or "", "" if self.row is None else str(self.row), self.column or "")
-        return ":".join(parts) + f": {self.message}"
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity == "error"
-
-
-@dataclass
 class Submission:
     unit_code: str
     unit_label: str                        # the unit as written in the file
@@ -71,12 +53,17 @@ class Submission:
     reported: bool | None
     submitted_on: dt.date | None = None
     prepared_by: str | None = None
-    facts: dict[str, list[tuple]] = field(default_factory=dict)  # table -> (sheet, row_no, *FACT_COLUMNS)
+    facts: dict[str, list[list]] = field(default_factory=dict)  # table -> columns: sheet, row_no, *FACT_COLUMNS
     source_lang: str | None = None         # language of the free text (format A field Language)
+    tables: tuple[str, ...] = ()           # the fact tables present (parent side, facts not loaded)
+    rows: int = 0                          # their rows (parent side)
+    contact_name: str | None = None        # optional contact details (Commission sheet)
+    contact_email: str | None = None
+    contact_phone: str | None = None
 
     @property
     def fact_rows(self) -> int:
-        return sum(len(rows) for rows in self.facts.values())
+        return sum(len(cols[0]) for cols in self.facts.values()) if self.facts else self.rows
 
 
 @dataclass
@@ -91,31 +78,66 @@ class Parsed:
         return [p for p in self.problems if p.is_error]
 
 
-# ------------------------------------------------------------------------------ shared parsing machinery
+MergedFn = Callable[[str], list]           # sheet name -> merged cell refs in its first row
+
 
 class _Ctx:
-    """Collects problems for one file."""
+    """Collects problems for one file: the first MAX_PROBLEMS are kept, the others counted."""
 
     def __init__(self, file: str):
         self.file = file
         self.problems: list[Problem] = []
+        self.hidden = {"error": 0, "warning": 0}
+        self.errors = 0
+        self.controls_seen = False
+        self.fuzzy: set[str] = set()
 
-    def error(self, sheet, row, column, value, message) -> None:
-        self.problems.append(Problem(self.file, sheet, row, column, value, message, "error"))
+    def add(self, severity, sheet, row, column, value, code, params, cell=None, /) -> None:
+        if severity == "error":
+            self.errors += 1
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.hidden[severity] += 1
+            return
+        self.problems.append(Problem(self.file, sheet, row, column, value, code, params, severity, cell))
 
-    def warn(self, sheet, row, column, value, message) -> None:
-        self.problems.append(Problem(self.file, sheet, row, column, value, message, "warning"))
+    def error(self, sheet, row, column, value, code, cell=None, /, **params) -> None:
+        """An error at (sheet, row, column, cell) about ``value``; ``params`` fill the message."""
+        self.add("error", sheet, row, column, value, code, params, cell)
+
+    def warn(self, sheet, row, column, value, code, cell=None, /, **params) -> None:
+        self.add("warning", sheet, row, column, value, code, params, cell)
 
     @property
     def has_errors(self) -> bool:
-        return any(p.is_error for p in self.problems)
+        return self.errors > 0
+
+    def drop_errors(self, sheet: str) -> None:
+        """Forget the errors listed for ``sheet`` (an empty report gets one message instead)."""
+        self.problems = [p for p in self.problems if not (p.is_error and p.sheet == sheet)]
+        self.errors = sum(p.is_error for p in self.problems) + self.hidden["error"]
+
+    def text(self, sheet, row, column, cell, value: str) -> str | None:
+        """Stored text: at most MAX_TEXT characters (else an error, None), control and bidi
+        characters removed (one warning per file, at the first such cell)."""
+        if len(value) > MAX_TEXT:
+            self.error(sheet, row, column, value[:60], "text.too_long", cell,
+                       length={"plural": "characters", "n": len(value)}, max=MAX_TEXT)
+            return None
+        value, changed = strip_controls(value)
+        if changed and not self.controls_seen:
+            self.controls_seen = True
+            self.warn(sheet, row, column, None, "text.controls", cell)
+        return value.strip() or None
 
 
-def _blank_row(row: Iterable) -> bool:
-    for v in row:
-        if v is not None and (v.__class__ is not str or v.strip()) and not vocab.is_blank(v):
-            return False
-    return True
+def cell_ref(col: int, row: int) -> str:
+    return f"{col_letter(col)}{row}"
+
+
+def _blank_row(row: list) -> bool:
+    """No value in the row (readers give None for empty and blank text; NaN is a value: it is
+    refused, not read as blank)."""
+    return row.count(None) == len(row)
 
 
 def _header_row(rows: list[list]) -> int | None:
@@ -127,23 +149,20 @@ def _header_row(rows: list[list]) -> int | None:
 
 
 def _nearest(text: str, choices: Iterable[str]) -> str | None:
-    keyed = {vocab.norm(c): c for c in choices}
-    match = difflib.get_close_matches(vocab.norm(text), list(keyed), n=1, cutoff=0.6)
+    keyed = {vocab.norm(c[:MAX_MATCH_TEXT]): c for c in choices}
+    match = difflib.get_close_matches(vocab.norm(text[:MAX_MATCH_TEXT]), list(keyed), n=1, cutoff=0.6)
     return keyed[match[0]] if match else None
-
-
-MergedFn = Callable[[str], list]           # sheet name -> merged cell refs in its first row
 
 
 def _check_merged(ctx: _Ctx, sheet: str, merged: MergedFn | None, first_row: list | None = None) -> bool:
     """Merged cells in row 1 are errors. Only a row 1 with a blank cell can hide a merge (the
-    cells a merge covers read as blank), so a full row 1 skips the (costly) check."""
-    if merged is None or (first_row is not None and first_row and not any(vocab.is_blank(v) for v in first_row)):
+    cells a merge covers read as blank), so a full row 1 skips the check."""
+    if merged is None or (first_row is not None and first_row and None not in first_row):
         return True
     refs = merged(sheet) or []
     for ref in refs:
-        ctx.error(sheet, 1, str(ref).split(":")[0], str(ref),
-                  f"merged header cells {ref}: unmerge them so that every column has its own header")
+        first = str(ref).split(":")[0]
+        ctx.error(sheet, 1, first, str(ref), "header.merged", first, ref=str(ref))
     return not refs
 
 
@@ -153,21 +172,20 @@ def _map_headers(ctx: _Ctx, sheet_key: str, sheet: str, header: list, hrow: int,
     mapping: dict[str, int] = {}
     unknown: list[str] = []
     for j, h in enumerate(header):
-        if vocab.is_blank(h):
+        if h is None:
             continue
-        key = vocab.header_key(sheet_key, h)
+        key = vocab.header_key(sheet_key, h if not isinstance(h, str) else h[:MAX_MATCH_TEXT * 4])
+        where = cell_ref(j, hrow)
         if key is None:
             reason = vocab.personal_data_reason(h) if sheet_key == "victims" else None
             if reason:
-                ctx.error(sheet, hrow, str(h), h,
-                          f"column {show(h)} looks like personal data ({reason}); the Victims sheet takes "
-                          f"aggregate counts only — delete the column and import again")
+                ctx.error(sheet, hrow, str(h)[:80], h, "header.personal", where, reason=_REASONS.get(reason, "name"))
             else:
                 unknown.append(str(h))
-                ctx.warn(sheet, hrow, str(h), h, f"extra column {show(h)} ignored")
+                ctx.warn(sheet, hrow, str(h)[:80], h, "header.extra", where)
         elif key in mapping:
-            ctx.error(sheet, hrow, str(h), h, f"two columns for {fields[key][0]!r}: "
-                                              f"{col_letter(mapping[key])} and {col_letter(j)}")
+            ctx.error(sheet, hrow, str(h)[:80], h, "header.duplicate", where, name=fields[key][0],
+                      first=col_letter(mapping[key]), second=col_letter(j))
         else:
             mapping[key] = j
     ok = True
@@ -175,154 +193,50 @@ def _map_headers(ctx: _Ctx, sheet_key: str, sheet: str, header: list, hrow: int,
         if key in mapping or key in optional:
             continue
         ok = False
-        hint = ""
         near = _nearest(names[0], unknown) or _nearest(names[1], unknown)
+        params = {"name": names[0], "name_ro": names[1], "sheet": sheet}
         if near:
-            hint = f"; is {near!r} meant to be it? rename it to {names[0]!r}"
-        ctx.error(sheet, hrow, names[0], None,
-                  f"missing column {names[0]!r} ({names[1]!r}) in sheet {sheet!r}{hint}")
+            ctx.error(sheet, hrow, names[0], None, "header.missing_near", near=near[:80], **params)
+        else:
+            ctx.error(sheet, hrow, names[0], None, "header.missing", **params)
     return mapping if ok else None
 
 
-def _resolve_unit(ctx: _Ctx, sheet: str, row: int, column: str, text: str, *, national: bool) -> str | None:
-    res = units.resolve(text, allow_national=national)
+_REASONS = {"an IDNP": "idnp", "a personal number": "personal_number", "a birth date": "birth_date",
+            "an address": "address", "a phone number": "phone", "an e-mail address": "email",
+            "a passport number": "passport", "a name": "name"}
+
+
+def _resolve_unit(ctx: _Ctx, sheet: str, row: int, column: str, cell: str | None, text: str, *,
+                  national: bool) -> str | None:
+    """The unit's ISO code, or None with an error; fuzzy matching (and suggestions) only for the
+    first MAX_FUZZY_UNITS distinct names of a file."""
+    fuzzy = len(text) <= MAX_MATCH_TEXT and (text in ctx.fuzzy or len(ctx.fuzzy) < MAX_FUZZY_UNITS)
+    res = units.resolve(text, allow_national=national, fuzzy=fuzzy)
+    if fuzzy and not res.exact:
+        ctx.fuzzy.add(text)
     if not res.ok:
-        cands = ", ".join(f"{units.official_name(c)} ({c})" for c, _ in res.candidates[:5])
-        ctx.error(sheet, row, column, text, f"{res.message}" + (f" [candidates: {cands}]" if cands and
-                                                                 "closest" not in res.message else ""))
+        closest = [(c, s) for c, s in res.candidates[:3]]
+        if res.message.startswith("Empty"):
+            ctx.error(sheet, row, column, text, "unit.empty", cell)
+        elif "whole country" in res.message:
+            ctx.error(sheet, row, column, text, "unit.national_here", cell, value=text)
+        elif res.message.startswith("Ambiguous"):
+            ctx.error(sheet, row, column, text, "unit.ambiguous", cell, value=text, closest=closest)
+        elif closest:
+            ctx.error(sheet, row, column, text, "unit.unknown", cell, value=text, closest=closest)
+        else:
+            ctx.error(sheet, row, column, text, "unit.unknown_plain", cell, value=text)
         return None
     if res.code != units.NATIONAL and not units.get(res.code).has_commission:
-        ctx.error(sheet, row, column, text,
-                  f"{units.official_name(res.code)} ({res.code}) has no territorial commission")
+        ctx.error(sheet, row, column, text, "unit.no_commission", cell, unit=res.code)
         return None
     if res.warning:
-        ctx.warn(sheet, row, column, text,
-                 f"unit {show(text)} read as {units.official_name(res.code)} ({res.code}), "
-                 f"a fuzzy match ({res.score:.0f}/100); "
-                 f"check it, and write the name exactly to silence this warning")
+        ctx.warn(sheet, row, column, text, "unit.fuzzy", cell, value=text, unit=res.code, score=round(res.score))
     return res.code
 
 
-_DATES: dict[dt.date, dt.date] = {}
-
-
-class _RowReader:
-    """Reads the cells of one data row, recording a problem for each bad cell. Blank cells and
-    ordinary values take fast paths: a large import reads millions of cells."""
-
-    __slots__ = ("ctx", "sheet", "r", "vals", "headers", "year", "ok")
-
-    def __init__(self, ctx, sheet, r, row, items, headers, year):
-        self.ctx, self.sheet, self.r, self.headers, self.year = ctx, sheet, r, headers, year
-        self.ok = True
-        n = len(row)
-        vals = {}
-        for fld, j in items:
-            v = row[j] if j < n else None
-            if v.__class__ is str:
-                v = v.strip() or None
-            vals[fld] = v
-        self.vals = vals
-
-    def raw(self, fld):
-        return self.vals.get(fld)
-
-    def col(self, fld):
-        return self.headers.get(fld, fld)
-
-    def fail(self, fld, value, message):
-        self.ok = False
-        self.ctx.error(self.sheet, self.r, self.col(fld), value, message)
-
-    def _get(self, fld, fn, *args, **kw):
-        value = self.vals.get(fld)
-        if value is None:
-            return None
-        try:
-            return fn(value, *args, **kw)
-        except (CellError, ValueError) as exc:
-            self.fail(fld, value, f"{self.col(fld)}: {exc}")
-            return None
-
-    def text(self, fld, required=False):
-        value = self.vals.get(fld)
-        if value.__class__ is not str:
-            value = to_text(value)
-        elif len(value) < 80:
-            value = sys.intern(value)             # repeated labels share one object (large imports)
-        if required and value is None:
-            self.fail(fld, None, f"{self.col(fld)} is blank; it is required on every row")
-        return value
-
-    def count(self, fld, minimum=0, default=None, required=False):
-        value = self.vals.get(fld)
-        if value is None:
-            if required:
-                self.fail(fld, None, f"{self.col(fld)} is blank; write a whole number")
-            return default
-        if value.__class__ is int and value >= minimum:
-            return value
-        return self._get(fld, to_count, minimum=minimum)
-
-    def date(self, fld):
-        raw = self.vals.get(fld)
-        if raw is None:
-            return None
-        value = raw if raw.__class__ is dt.date else self._get(fld, to_date)
-        if value is not None:
-            value = _DATES.setdefault(value, value)   # one object per distinct date
-        if value is not None and self.year and value.year != self.year:
-            self.fail(fld, raw, f"{self.col(fld)} {value:%d.%m.%Y} is outside the report year {self.year}")
-        return value
-
-    def period(self, start, end):
-        a, b = self.date(start), self.date(end)
-        if a and b and b < a:
-            self.fail(end, self.raw(end), f"{self.col(end)} {b:%d.%m.%Y} is before {self.col(start)} "
-                                          f"{a:%d.%m.%Y}")
-        return a, b
-
-    def date_or_month(self, fld, end=False):
-        """(date, precision) of a cell that may give only the month (cells.to_date_or_month)."""
-        raw = self.vals.get(fld)
-        if raw is None:
-            return None, None
-        if raw.__class__ is dt.date:
-            return self.date(fld), "day"
-        got = self._get(fld, to_date_or_month, end=end)
-        value, precision = got if got else (None, None)
-        if value is not None and self.year and value.year != self.year:
-            self.fail(fld, raw, f"{self.col(fld)} {_shown(value, precision)} is outside the report year "
-                                f"{self.year}")
-        return value, precision
-
-    def period_precise(self, start, end):
-        """Start and end with their precision ("day" or "month"): (start, precision, end, precision)."""
-        a, pa = self.date_or_month(start)
-        b, pb = self.date_or_month(end, end=True)
-        if a and b and b < a:
-            self.fail(end, self.raw(end), f"{self.col(end)} {_shown(b, pb)} is before {self.col(start)} "
-                                          f"{_shown(a, pa)}")
-        return a, pa, b, pb
-
-    def vocab(self, fld, name, required=False, default=None):
-        value = self.vals.get(fld)
-        if value is None:
-            if required:
-                self.fail(fld, None, f"{self.col(fld)} is blank; it is required on every row")
-            return default
-        return self._get(fld, _vocab_parser(name))
-
-    def flag(self, fld, default=False):
-        value = self._get(fld, vocab.parse_bool)
-        return default if value is None else value
-
-
-def _shown(d: dt.date, precision: str | None) -> str:
-    return f"{d:%m.%Y}" if precision == "month" else f"{d:%d.%m.%Y}"
-
-
-@functools.lru_cache(maxsize=None)
-def _vocab_parser(name: str):
-    """vocab.parse for one vocabulary, memoised (a column repeats a handful of values)."""
-    return functools.lru_cache(maxsize=4096)(functools.partial(vocab.parse, name))
+def more_line(ctx: _Ctx) -> Problem | None:
+    if ctx.hidden["error"] or ctx.hidden["warning"]:
+        return more_problems(ctx.file, ctx.hidden["error"], ctx.hidden["warning"])
+    return None

@@ -24,7 +24,7 @@ SHEET_ORDER = ("sessions", "topics", "activities", "campaigns", "trainings", "vi
                "challenges", "conclusions", "context")
 
 # sheet -> field -> kind of cell: text | date | count | <vocab name> | yesno | assist
-_KINDS = {
+KINDS = _KINDS = {
     "sessions": {"date": "date", "topics": "text", "participants": "count"},
     "topics": {"topic": "text"},
     "activities": {"date": "date", "end_date": "date", "type": "type", "target_group": "target_group",
@@ -173,7 +173,10 @@ def _commission_sheet(wb, fmt: dict, year: int, refs: dict[str, str]) -> None:
               ("reported", None, "da = comisia raportează activitatea; nu = nu a raportat / "
                                  "yes = the commission reports; no = it did not report"),
               ("language", None, "Limba textelor: ro, ru sau en (gol = ro) / language of the texts: "
-                                 "ro, ru or en (blank = ro)")]
+                                 "ro, ru or en (blank = ro)"),
+              ("contact_name", None, "Opțional: secretarul comisiei (nume) / optional: the commission's secretary"),
+              ("contact_email", None, "Opțional: e-mailul secretarului / optional: the secretary's e-mail"),
+              ("contact_phone", None, "Opțional: telefonul secretarului / optional: the secretary's phone")]
     for i, (fld, value, help_text) in enumerate(fields):
         com.write(i, 0, vocab.header_label("commission", fld))
         com.write_comment(i, 0, vocab.header_label("commission", fld, "ro"))

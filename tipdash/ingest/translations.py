@@ -35,41 +35,40 @@ def read(name: str, data: bytes) -> tuple[list[tuple], list[Problem]]:
     """The rows of one translations file, ready for the table, and its problems."""
     problems: list[Problem] = []
 
-    def error(row, column, value, message):
-        problems.append(Problem(name, None, row, column, value, message))
+    def error(row, column, value, code, /, **params):
+        problems.append(Problem(name, None, row, column, value, f"translations.{code}", params))
 
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        error(None, None, None, f"the file is not UTF-8 ({exc.reason} at byte {exc.start})")
+        error(None, None, None, "not_utf8", reason=exc.reason, byte=exc.start)
         return [], problems
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header != HEADER:
-        error(1, None, ",".join(header or []), f"the header must be exactly {','.join(HEADER)}")
+        error(1, None, ",".join(header or []), "header", header=",".join(HEADER))
         return [], problems
     rows, seen = [], {}
     for r, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(HEADER):
-            error(r, None, None, f"{len(cells)} cells; a row has {len(HEADER)}")
+            error(r, None, None, "cells", n=len(cells), expected=len(HEADER))
             continue
         rec = dict(zip(HEADER, (c.strip() for c in cells)))
-        bad = [(col, rec[col], f"{col} must be one of {', '.join(allowed)}")
+        bad = [(col, rec[col], "not_one_of", {"column": col, "allowed": ", ".join(allowed)})
                for col, allowed in (("source_lang", LANGS), ("lang", LANGS), ("origin", ORIGINS))
                if rec[col] not in allowed]
-        bad += [(col, "", f"{col} is blank") for col in ("source_text", "text") if not rec[col]]
+        bad += [(col, "", "blank", {"column": col}) for col in ("source_text", "text") if not rec[col]]
         if rec["lang"] == rec["source_lang"]:
-            bad.append(("lang", rec["lang"], "lang is the source's own language"))
-        for col, value, message in bad:
-            error(r, col, value, message)
+            bad.append(("lang", rec["lang"], "same_lang", {}))
+        for col, value, code, params in bad:
+            error(r, col, value, code, **params)
         if bad:
             continue
         key = (rec["source_lang"], text_hash(rec["source_text"]), rec["lang"])
         if key in seen:
-            error(r, "source_text", rec["source_text"][:60], f"a second {rec['lang']} text for this source "
-                                                              f"text (first on row {seen[key]})")
+            error(r, "source_text", rec["source_text"][:60], "second", language=rec["lang"], first=seen[key])
             continue
         seen[key] = r
         rows.append((rec["source_lang"], key[1], unicodedata.normalize("NFC", rec["source_text"]), rec["lang"],
@@ -89,8 +88,8 @@ def load(db, paths=None, report: ImportReport | None = None) -> ImportReport:
         report.problems.extend(problems)
         rows += got
         results.append(FileResult(str(p), "rejected" if problems else "imported", rows=len(got),
-                                  format="translations", message=f"{len(problems)} errors; nothing written"
-                                  if problems else ""))
+                                  format="translations", note="errors" if problems else None,
+                                  note_params={"n": len(problems)}))
     if not any(r.status == "rejected" for r in results):
         with store.write(db) as con:
             con.execute("DELETE FROM translations")

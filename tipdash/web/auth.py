@@ -37,6 +37,7 @@ _FORM_MSG = "_auth_form_message"      # (kind, text) under the sign-in form
 _NOTICE = "_auth_notice"              # (kind, text) at the top of the page: expiry, sign-out
 _OIDC_REFUSED = "_auth_oidc_refused"  # e-mail already recorded as refused in this session
 _ERROR = "_auth_error"                # a refused action (audit log not writable, session ended)
+_OIDC = "_auth_oidc"                  # whether st.login is configured (read once per session)
 _LOG = logging.getLogger("tipdash.auth")
 
 
@@ -134,7 +135,14 @@ def _authlib_installed() -> bool:
 
 def oidc_configured() -> bool:
     """True when .streamlit/secrets.toml has an ``[auth]`` section (st.login is then used) and
-    Authlib, which st.login needs, is installed; otherwise the password form is used."""
+    Authlib, which st.login needs, is installed; otherwise the password form is used. Once per
+    session: without a secrets file Streamlit looks for one at every access."""
+    if _OIDC not in st.session_state:
+        st.session_state[_OIDC] = _oidc_configured()
+    return st.session_state[_OIDC]
+
+
+def _oidc_configured() -> bool:
     try:
         configured = "auth" in st.secrets and bool(st.secrets["auth"])
     except Exception:  # noqa: BLE001 -- no secrets file, or an unreadable one: password sign-in

@@ -1,8 +1,24 @@
 """The one Store of the server (built from ``data/seed`` on first use when the database is
-missing) and query results cached until a new database is published (``store.version``)."""
+missing), query results cached until a new database is published (``store.version``), and the
+objects built from them that every session can share (``shared``: figures, localised tables).
+
+Every cache here is a bounded map of this process (``Memo``), not ``st.cache_data``: a page
+view asks for some thirty cached values, and Streamlit's cached-function call (inspecting the
+signature, hashing the arguments, unpickling a copy of the value) cost ~0.3 ms each, a quarter
+of a warm page (bench/README.md, "load"). Query results are handed out as shallow copies (pandas'
+copy-on-write keeps the cached frame as it is whatever a page does to its copy); shared objects
+as they are (read only). ``clear()`` empties them all (benchmarks' cold runs); a browser cannot.
+Keys always hold ``store.version``, so a newly published database is read at the next view."""
 from __future__ import annotations
 
+import functools
+import hashlib
 import importlib
+import os
+import pickle
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,24 +45,84 @@ def _open_store(path: str) -> store_mod.Store:
 
 
 def db_path() -> Path:
-    return store_mod.db_path().resolve()
+    return _resolved(str(store_mod.db_path()), os.getcwd())
+
+
+@functools.lru_cache(maxsize=16)
+def _resolved(path: str, cwd: str) -> Path:
+    """Path.resolve() asks the file system at every step; a page asks for the path a dozen times."""
+    return Path(path).resolve()
+
+
+class Memo:
+    """A bounded, thread-safe map of this process from keys to values built once (least
+    recently used first out). Two sessions asking for a missing key at once may both build it."""
+
+    def __init__(self, size: int):
+        self.size, self._d, self._lock = size, OrderedDict(), threading.Lock()
+        _MEMOS.append(self)
+
+    def get(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._d:
+                self._d.move_to_end(key)
+                return self._d[key]
+        value = build()
+        with self._lock:
+            self._d[key] = value
+            while len(self._d) > self.size:
+                self._d.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._d.clear()
+
+
+_MEMOS: list[Memo] = []
+_STORES, _DATA, _NATIONAL, _TRANSLATIONS = Memo(8), Memo(512), Memo(64), Memo(8)
+
+
+def clear() -> None:
+    """Empty every cache of this module (and Streamlit's): the next view reads the database again."""
+    for m in _MEMOS:
+        m.clear()
+    st.cache_resource.clear()
 
 
 def get_store() -> store_mod.Store:
     """The shared, thread-safe read handle (built from data/seed if the file is missing)."""
-    return _open_store(str(db_path()))
+    path = str(db_path())
+    return _STORES.get(path, lambda: _open_store(path))
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def _cached(module: str, func: str, path: str, version: Any, args: tuple, kwargs: tuple):
-    mod = importlib.import_module(f"tipdash.{module}")
-    return getattr(mod, func)(_open_store(path), *args, **dict(kwargs))
+def _key(*parts: Any) -> Hashable:
+    key = tuple(parts)
+    try:
+        hash(key)
+    except TypeError:            # a list or a dict among the arguments
+        return fingerprint(*parts)
+    return key
 
 
 def data(func: str, *args, module: str = "indicators", **kwargs):
-    """``tipdash.<module>.<func>(store, *args, **kwargs)``, cached until a new database is published."""
+    """``tipdash.<module>.<func>(store, *args, **kwargs)``, cached until a new database is
+    published; frames come as shallow copies (copy-on-write: the cached one never changes)."""
     s = get_store()
-    return _cached(module, func, str(s.path), s.version, args, tuple(sorted(kwargs.items())))
+
+    def build():
+        return getattr(importlib.import_module(f"tipdash.{module}"), func)(s, *args, **kwargs)
+    return _copy(_DATA.get(_key(module, func, str(s.path), s.version, args, tuple(sorted(kwargs.items()))), build))
+
+
+def _copy(v: Any) -> Any:
+    if isinstance(v, (pd.DataFrame, pd.Series)):
+        return v.copy(deep=False)
+    if isinstance(v, dict):
+        return {k: _copy(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_copy(x) for x in v]
+    return v
 
 
 def available_years() -> list[int]:
@@ -56,45 +132,84 @@ def available_years() -> list[int]:
         return []
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _protected_national(path: str, version: Any, year: int) -> pd.DataFrame:
-    return privacy.protect_national(data("national", year))
+def _national(year: int) -> tuple[pd.DataFrame, dict[str, dict[str, Any]]]:
+    s = get_store()
+
+    def build():
+        nat = privacy.protect_national(data("national", year))
+        return nat, {r["indicator"]: r for r in nat.to_dict("records")}
+    return _NATIONAL.get((str(s.path), s.version, year), build)
 
 
 def national(year: int) -> pd.DataFrame:
     """``indicators.national`` with the victims row protected (privacy.protect_national), once per
     published database rather than once per metric."""
-    s = get_store()
-    return _protected_national(str(s.path), s.version, year)
+    return _national(year)[0].copy(deep=False)
 
 
 def national_row(year: int, indicator: str) -> dict[str, Any]:
-    nat = national(year)
-    row = nat[nat["indicator"] == indicator]
-    return row.iloc[0].to_dict() if len(row) else {}
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _translations(path: str, version: Any) -> content.Translations:
-    return content.Translations.from_frame(data("translations"))
+    """One indicator's row of ``national`` (a copy: the rows are shared by every session)."""
+    return dict(_national(year)[1].get(indicator, {}))
 
 
 def translations() -> content.Translations:
-    """The free text's translations (tipdash.i18n.content), once per published database."""
+    """The free text's translations (tipdash.i18n.content), once per published database; shared,
+    not copied: every table of every run reads it, and nothing writes to it."""
     s = get_store()
-    return _translations(str(s.path), s.version)
+    return _TRANSLATIONS.get((str(s.path), s.version), lambda: content.Translations.from_frame(data("translations")))
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _figure(builder: str, path: str, version: Any, lang: str, args: tuple):
-    module, func = builder.rsplit(".", 1)
-    return getattr(importlib.import_module(f"tipdash.{module}"), func)(*args)
+# ---------------------------------------------------------------------------- shared objects
+
+def fingerprint(*parts: Any) -> str:
+    """A digest of values compared by content: DataFrames and Series by their pickle (values,
+    index, dtypes, attrs: faster than hashing them, and two different frames never pickle alike;
+    two equal ones may, rarely, pickle apart, which only costs a rebuild), mappings and
+    sequences by their items, scalars by type and repr."""
+    h = hashlib.blake2b(digest_size=20)
+    _feed(h, parts)
+    return h.hexdigest()
+
+
+def _feed(h, v: Any) -> None:
+    if isinstance(v, (pd.DataFrame, pd.Series)):
+        h.update(b"<pandas>")
+        h.update(pickle.dumps(v, protocol=5))
+    elif isinstance(v, Mapping):
+        h.update(b"{")
+        for k in sorted(v, key=repr):
+            _feed(h, k)
+            _feed(h, v[k])
+        h.update(b"}")
+    elif isinstance(v, (list, tuple, set, frozenset)):
+        h.update(b"[" if isinstance(v, list) else b"(")
+        for x in (sorted(v, key=repr) if isinstance(v, (set, frozenset)) else v):
+            _feed(h, x)
+        h.update(b"]")
+    else:
+        h.update(f"{type(v).__name__}:{v!r};".encode())
+
+
+_FIGURES, _TABLES = Memo(256), Memo(2048)
+
+
+def shared(kind: str, name: str, build: Callable[[], Any], *parts: Any) -> Any:
+    """``build()`` once for the whole server per ``name`` and ``parts`` (by content, see
+    ``fingerprint``; put in ``parts`` everything the result depends on: the frame, the language,
+    ``get_store().version`` when it reads the database), then the same object for every session
+    and run: a figure or a localised table, never written to afterwards (``st.plotly_chart``
+    and ``st.dataframe`` only read). ``kind`` "figure" keeps 256, "table" 2048."""
+    return (_FIGURES if kind == "figure" else _TABLES).get((name, fingerprint(*parts)), build)
 
 
 def figure(builder: str, lang: str, *args):
     """``tipdash.<builder>(*args)`` -- a function that builds a plotly figure from cached data --
-    built once per published database and language, then shared read-only between sessions
-    (st.plotly_chart only reads a figure). Plotly's validation of a figure costs tens of ms a
-    run; the views across years would not keep to 250 ms without this."""
+    through ``shared``: once per server for the published database, the language and ``args``
+    (plotly's validation costs tens of ms a figure; the views across years would not keep to
+    250 ms without it). Shared read-only: do not change the figure."""
     s = get_store()
-    return _figure(builder, str(s.path), s.version, lang, tuple(args))
+    module, func = builder.rsplit(".", 1)
+
+    def build():
+        return getattr(importlib.import_module(f"tipdash.{module}"), func)(*args)
+    return shared("figure", builder, build, str(s.path), s.version, lang, args)

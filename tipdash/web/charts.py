@@ -1,4 +1,7 @@
-"""Small chart helpers (plotly): bars with integer axes, bars on a real date axis."""
+"""Small chart helpers (plotly): bars with integer axes, bars on a real date axis.
+
+Each figure is built once per server for the same data and arguments (``web.cache.shared``) and
+then drawn by every session that asks for it: plotly express costs tens of milliseconds a figure."""
 from __future__ import annotations
 
 import re
@@ -8,18 +11,22 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from tipdash import i18n
+from tipdash.i18n import content
 from tipdash.values import is_missing
+from tipdash.web.cache import get_store, shared, translations
+from tipdash.web.state import fmt_number, lang, t, unit_name
 
 
 def bar(df: pd.DataFrame, x: str, y: str, color: str | None = None, *, labels: Mapping[str, str] | None = None,
         height: int = 360, orientation: str = "v"):
-    """Bars with an integer axis; the figure is built once per data and labels (``_once``)."""
-    return _once("bar", df, x, y, color, tuple(sorted((labels or {}).items())), height, orientation)
+    """A bar chart with an integer value axis (shared: do not change it)."""
+    args = (df, x, y, color, dict(labels or {}), height, orientation)
+    return shared("figure", "bar", lambda: _bar(*args), *args)
 
 
-def _bar(df: pd.DataFrame, x: str, y: str, color: str | None, labels: tuple, height: int, orientation: str):
-    labels = dict(labels)
-    fig = px.bar(df, x=x, y=y, color=color, labels=labels, height=height, orientation=orientation)
+def _bar(df, x, y, color, labels, height, orientation):
+    fig = px.bar(df, x=x, y=y, color=color, labels=dict(labels or {}), height=height, orientation=orientation)
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend_title_text="")
     _integer_axis(fig, df[y], "x" if orientation == "h" else "y")
     return fig
@@ -28,32 +35,19 @@ def _bar(df: pd.DataFrame, x: str, y: str, color: str | None, labels: tuple, hei
 def period_bars(df: pd.DataFrame, x: str, y: str, color: str | None, *, start: int, end: int, days: float,
                 labels: Mapping[str, str] | None = None, height: int = 360, hover_period: str | None = None):
     """Bars on a real date axis spanning the whole chosen years (a lone month is not stretched over
-    the axis), each ``days`` wide, integer counts; built once per data and labels (``_once``)."""
-    return _once("period_bars", df, x, y, color, start, end, days, tuple(sorted((labels or {}).items())), height,
-                 hover_period)
+    the axis), each ``days`` wide, integer counts (shared: do not change it)."""
+    args = (df, x, y, color, start, end, days, dict(labels or {}), height, hover_period)
+    return shared("figure", "period_bars", lambda: _period_bars(*args), *args)
 
 
-def _period_bars(df: pd.DataFrame, x: str, y: str, color: str | None, start: int, end: int, days: float,
-                 labels: tuple, height: int, hover_period: str | None):
-    fig = px.bar(df, x=x, y=y, color=color, labels=dict(labels), height=height,
+def _period_bars(df, x, y, color, start, end, days, labels, height, hover_period):
+    fig = px.bar(df, x=x, y=y, color=color, labels=dict(labels or {}), height=height,
                  hover_data={hover_period: True, x: False} if hover_period else None)
     fig.update_traces(width=days * 86_400_000)
     fig.update_xaxes(type="date", range=[f"{start}-01-01", f"{end}-12-31"], tickformat="%m.%Y")  # numeric: month names would stay English
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend_title_text="", barmode="stack")
     _integer_axis(fig, df[y], "y")
     return fig
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _figure(kind: str, df: pd.DataFrame, *args):
-    return {"bar": _bar, "period_bars": _period_bars}[kind](df, *args)
-
-
-def _once(kind: str, df: pd.DataFrame, *args):
-    """The figure of ``kind`` for these data and arguments, built once and shared read-only
-    (st.plotly_chart only reads a figure): plotly express spends 20-40 ms on each bar chart, a
-    page of the Timeline or Victims draws several on every rerun. The key is the data's hash."""
-    return _figure(kind, df, *args)
 
 
 def plotly_text(text, limit: int | None = None) -> str:
@@ -77,6 +71,37 @@ def period_groups(dated: pd.DataFrame) -> pd.DataFrame:
     if "source_lang" in dated.columns:
         aggs["source_lang"] = ("source_lang", "first")
     return dated.groupby(["kind", "name", "start_date", "end_date"], as_index=False, sort=False).agg(**aggs)
+
+
+def periods_figure(dated: pd.DataFrame):
+    """Trainings and campaigns as bars from start to end, one per period however many commissions
+    share it (20 years x 35 units would be thousands), in the session's language; built once per
+    server for the same periods and language (shared: do not change it)."""
+    lg = lang()
+    return shared("figure", "periods", lambda: _periods_figure(dated, lg), dated, lg, get_store().version)
+
+
+def _periods_figure(dated: pd.DataFrame, lg: str):
+    g = period_groups(dated)
+    g = content.localise_texts(g, lg, translations(), columns=("name",))   # free text in the reader's language
+    g["kind_label"] = [i18n.vocab_label("period_kind", k, lg) for k in g["kind"]]
+    g["label"] = [plotly_text(n, limit=60) for n in g["name"]]   # plotly reads a little HTML in texts
+    g["name"] = [plotly_text(n) for n in g["name"]]
+    g["who"] = [", ".join(t("common.national_level") if c == "MD" else unit_name(c) for c in us)
+                if len(us) <= 3 else t("page.timeline.n_units", n=len(us)) for us in g["units"]]
+    g["count_text"] = [fmt_number(c) for c in g["count"]]
+    fig = px.timeline(g, x_start="start_date", x_end="end_date", y="label", color="kind_label",
+                      hover_name="name", hover_data={"who": True, "count_text": True, "label": False,
+                                                     "kind_label": False, "start_date": False, "end_date": False},
+                      # distinct labels: plotly merges hover rows of columns labelled alike ("=…" rows)
+                      labels={c: i18n.column_label(k, lg) for c, k in (
+                          ("who", "unit"), ("count_text", "count"), ("kind_label", "kind"), ("label", "name"),
+                          ("start_date", "start_date"), ("end_date", "end_date"))},
+                      height=140 + 46 * g["label"].nunique())
+    fig.update_yaxes(autorange="reversed", title=None)
+    fig.update_xaxes(tickformat="%m.%Y")
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend_title_text="")
+    return fig
 
 
 def _integer_axis(fig, values: pd.Series, axis: str) -> None:

@@ -14,7 +14,7 @@ from tipdash import i18n, privacy
 from tipdash.i18n.formats import collation_key
 from tipdash.values import is_missing
 from tipdash.web import palette
-from tipdash.web.cache import available_years, data, get_store
+from tipdash.web.cache import available_years, data, get_store, shared
 from tipdash.web.cache import figure as cached_figure
 from tipdash.web.charts import chart
 from tipdash.web.map import CLASS_COLOURS, STATUS_STYLE, _class_label, _classes
@@ -30,11 +30,11 @@ def history_frame(indicator: str) -> pd.DataFrame:
     ``category``: value, zero, suppressed, not_given, not_reported (the map's statuses); computed
     once per published database."""
     s = get_store()
-    return _history_frame(str(s.path), s.version, indicator)
+    return shared("table", "history_frame", lambda: _history_frame(indicator), str(s.path), s.version,
+                  indicator).copy(deep=False)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _history_frame(path: str, version, indicator: str) -> pd.DataFrame:
+def _history_frame(indicator: str) -> pd.DataFrame:
     years = available_years()
     if not years:
         return pd.DataFrame(columns=["code", "year", "reporting_status", indicator, "category"])
@@ -196,9 +196,8 @@ def heat_frames(hist: pd.DataFrame, indicator: str, codes: list[str] | None = No
     return texts, download.astype(object), categories
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _heat_frames(path: str, version, lg: str, indicator: str, codes: tuple[str, ...]):
-    """:func:`heat_frames` once per database, language, indicator and unit filter."""
+def _heat_frames(lg: str, indicator: str, codes: tuple[str, ...]):
+    """:func:`heat_frames` (once per database, language, indicator and unit filter: ``shared``)."""
     texts, download, cats = heat_frames(history_frame(indicator), indicator, list(codes) or None)
     classes = cats.attrs["classes"]
     return texts, download, cats.map(lambda c: _css(c, len(classes))), classes
@@ -240,7 +239,9 @@ def heat_table(indicator: str, codes: list[str] | None = None, *, key: str = "he
         st.info(t("page.common.no_data_import"))
         return
     s = get_store()
-    texts, download, css, classes = _heat_frames(str(s.path), s.version, lang(), indicator, tuple(codes or ()))
+    lg, codes_key = lang(), tuple(codes or ())
+    texts, download, css, classes = shared("table", "heat_frames", lambda: _heat_frames(lg, indicator, codes_key),
+                                           str(s.path), s.version, lg, indicator, codes_key)
     lg = lang()            # captured: AppTest formats options outside the session
     by = st.selectbox(t("page.history.sort_by"), ["name", *reversed(texts.columns)], key=f"{key}_sort",
                       format_func=lambda c: i18n.t("page.history.sort_name", lg) if c == "name"

@@ -1,34 +1,52 @@
-"""What the Import page shows of an import: a report's files and problems as tables, the
-submissions and imports that can be reverted, and the Revert button's action."""
+"""What the Import page shows of an import: a report's files and problems as tables and the
+banner above them, in the session's language (`tipdash.ingest.messages`), the submissions and
+imports that can be reverted, and the Revert button's action."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
 from tipdash import store
+from tipdash.ingest.messages import plural_text, show
 from tipdash.web import auth as web_auth
 from tipdash.web.cache import db_path
-from tipdash.web.state import t, unit_name
+from tipdash.web.state import lang, t, unit_name
 
-PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "value", "message", "severity")
+PROBLEM_COLUMNS = ("severity", "file", "sheet", "row", "column", "cell", "value", "message")
 
 
 def problems_frame(report) -> pd.DataFrame:
-    """Every problem of an ImportReport: file, sheet, row, column, value, message, severity."""
+    """Every problem of an ImportReport in the session's language: severity first (so it is never
+    cut off), file, sheet, row, column, the cell as people write it ("Sessions!C3"), the value
+    (shown as in the message: dates dd.mm.yyyy in ro/ru) and the message."""
+    lg = lang()
     rows = [{
-        "file": p.file, "sheet": p.sheet, "row": p.row, "column": p.column,
-        "value": None if p.value is None else str(p.value), "message": p.message,
-        "severity": t(f"page.import.severity.{p.severity}"),
+        "severity": t(f"page.import.severity.{p.severity}"), "file": p.file, "sheet": p.sheet, "row": p.row,
+        "column": p.column, "cell": p.where, "value": show(p.value, lg, quote=False) if p.value is not None else None,
+        "message": p.text(lg),
     } for p in report.problems]
     df = pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
     df["row"] = df["row"].astype("Int64")
     return df.rename(columns={c: t(f"page.import.col.{c}") for c in PROBLEM_COLUMNS})
 
 
+def banner(report) -> tuple[str, str]:
+    """(kind, text) of the line above the validation report: "1 eroare / 2 erori / 20 de erori"."""
+    lg = lang()
+    errors, warnings = report.error_count, report.warning_count
+    if errors:
+        return "error", t("import.banner.errors", errors=plural_text("errors", errors, lg),
+                          warnings=plural_text("warnings", warnings, lg))
+    if warnings:
+        return "warning", t("import.banner.warnings", warnings=plural_text("warnings", warnings, lg))
+    return "success", t("page.import.valid")
+
+
 def files_frame(report) -> pd.DataFrame:
-    """One row per file of an ImportReport: its status, submissions, rows, message."""
+    """One row per file of an ImportReport: its status, submissions, rows, note (translated)."""
+    lg = lang()
     rows = [{"file": r.file, "status": t(f"page.import.status.{r.status}"), "submissions": r.submissions,
-             "rows": r.rows, "message": r.message} for r in report.files]
+             "rows": r.rows, "message": r.note_text(lg)} for r in report.files]
     cols = ("file", "status", "submissions", "rows", "message")
     return pd.DataFrame(rows, columns=list(cols)).rename(columns={c: t(f"page.import.col.{c}") for c in cols})
 

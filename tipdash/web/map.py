@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from tipdash import geo, i18n, privacy
 from tipdash.values import is_missing
+from tipdash.web.cache import shared
 from tipdash.web.state import fmt_number, lang, t
 
 #: status categories of the map, each drawn as its own trace with its own legend entry
@@ -60,7 +61,8 @@ def _class_label(lo: float, hi: float) -> str:
 
 def map_categories(df: pd.DataFrame, indicator: str, *, change: bool = False,
                    classes: list[tuple[float, float]] | None = None) -> pd.DataFrame:
-    """One row per drawn unit: ``code, category, value_text, status_text``.
+    """One row per drawn unit: ``code, category, value_text, status_text`` (once per server for
+    the same rows, indicator, classes and language).
 
     ``df`` is ``unit_year`` (victims already protected) or ``change`` for ``change=True``.
     Categories: ``class_<i>`` (numbers > 0), zero, suppressed, not_given (reported, figure
@@ -68,6 +70,12 @@ def map_categories(df: pd.DataFrame, indicator: str, *, change: bool = False,
     or, with ``classes`` (of the size of the change), ``dec_<i>``/no_change/``inc_<i>``.
     ``classes`` given: those (e.g. fixed over all years of an animation), else from ``df``."""
     lg = lang()
+    fixed = None if classes is None else [tuple(c) for c in classes]
+    return shared("table", "map_categories", lambda: _map_categories(df, indicator, change, fixed, lg),
+                  df, indicator, change, fixed, lg).copy(deep=False)
+
+
+def _map_categories(df: pd.DataFrame, indicator: str, change: bool, classes, lg: str) -> pd.DataFrame:
     rows = []
     by_code = {r["code"]: r for r in df.to_dict("records")}
     positives = []
@@ -113,8 +121,14 @@ def map_categories(df: pd.DataFrame, indicator: str, *, change: bool = False,
 
 def map_figure(cats: pd.DataFrame, indicator: str, *, highlight: Iterable[str] = (), height: int = 620,
                legend_title: str | None = None):
-    """Choropleth (maplibre, no tiles) with one trace per class / status and its own legend entry."""
-    lg = lang()
+    """Choropleth (maplibre, no tiles) with one trace per class / status and its own legend entry;
+    built once per server for the same categories, language and arguments (shared: do not change it)."""
+    args = (cats, indicator, tuple(sorted(highlight)), height, legend_title, lang())
+    return shared("figure", "map_figure", lambda: _map_figure(*args), *args)
+
+
+def _map_figure(cats: pd.DataFrame, indicator: str, highlight: tuple[str, ...], height: int,
+                legend_title: str | None, lg: str):
     gj = geo.load_geojson()
     classes = cats.attrs.get("classes", [])
     n = len(classes)

@@ -3,7 +3,6 @@ and the ranking of the units for every year (slider and play, :mod:`tipdash.web.
 click that opens a unit's profile, and the frame the table under the map shows."""
 from __future__ import annotations
 
-from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -11,17 +10,16 @@ import streamlit as st
 from tipdash import i18n, privacy
 from tipdash.values import is_missing
 from tipdash.web import map_years, view
+from tipdash.web.cache import available_years, data, get_store, national_row, shared
 from tipdash.web.chart_export import image_buttons
-from tipdash.web.cache import available_years, data, get_store, national_row
 from tipdash.web.state import commission_codes, fmt_number, lang, resolve, t
 from tipdash.web.tables import protected_units
 
 
-@st.cache_resource(show_spinner=False, max_entries=48)
-def _figure(path: str, version: Any, lg: str, indicator: str, year: int, years: tuple[int, ...],
-            base_year: int | None, highlight: tuple[str, ...], outline: tuple[str, ...] = (), phone: bool = False):
-    """Built once per database, language and view (20 frames take a few hundred ms to build);
-    the figure is shared read-only between sessions (plotly_chart only reads it)."""
+def _figure(indicator: str, year: int, years: tuple[int, ...], base_year: int | None, highlight: tuple[str, ...],
+            outline: tuple[str, ...] = (), phone: bool = False):
+    """Built once per database, language and view (20 frames take a few hundred ms to build:
+    ``shared``); the figure is shared read-only between sessions (plotly_chart only reads it)."""
     uy = data("unit_years", years[0], years[-1])
     if indicator == "victims":
         uy = privacy.protect_unit_years(uy)
@@ -29,10 +27,9 @@ def _figure(path: str, version: Any, lg: str, indicator: str, year: int, years: 
                            outline=outline, phone=phone)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _protected(path: str, version: Any, year: int, base_year: int | None) -> pd.DataFrame:
+def _protected(year: int, base_year: int | None) -> pd.DataFrame:
     """The year's units (with ``_prev``/``_change`` against the base year in change mode), victim
-    figures protected: once per database and view (the suppression costs tens of ms a run)."""
+    figures protected: once per database and view (``shared``; the suppression costs tens of ms a run)."""
     frame = data("unit_year", year) if base_year is None else data("change_between", year, base_year)
     return protected_units(frame, data("national", year).set_index("indicator").at["victims", "total"])
 
@@ -77,12 +74,13 @@ def map_section(year: int, indicator: str, units: tuple[str, ...]) -> tuple[int 
         else:
             base = _base_year(year, years)
     s = get_store()
-    frame = _protected(str(s.path), s.version, year, base)
+    frame = shared("table", "map_protected", lambda: _protected(year, base), str(s.path), s.version, year,
+                   base).copy(deep=False)
     if base is None:
         _national_only(frame, year, indicator)                  # said before the map is drawn
     profile = view.get("profile_unit")
-    fig = _figure(str(s.path), s.version, lg, indicator, year, tuple(years), base, tuple(sorted(units)),
-                  (profile,) if profile else (), is_phone())
+    key = (indicator, year, tuple(years), base, tuple(sorted(units)), (profile,) if profile else (), is_phone())
+    fig = shared("figure", "map_years", lambda: _figure(*key), str(s.path), s.version, lg, key)
     label = i18n.indicator_label(indicator, lg)
     title = map_years._title(label, year, base)
     summary = text_summary(frame, indicator, base)

@@ -17,7 +17,7 @@ from tipdash.i18n.formats import published
 from tipdash import series_vocab as sv
 from tipdash.values import is_missing
 from tipdash.web import palette
-from tipdash.web.cache import available_years, data, get_store, national_row
+from tipdash.web.cache import available_years, data, get_store, national_row, shared
 from tipdash.web.cache import figure as cached_figure
 from tipdash.web.charts import chart
 from tipdash.web.map import CLASS_COLOURS
@@ -137,8 +137,7 @@ def _same_year(series: pd.DataFrame, year: int) -> list[str]:
     return out
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _texts(path: str, version, lg: str) -> dict:
+def _texts() -> dict:
     """What the section says from the series, once per database and language: the years, each
     year's national figures in words, each view's flags (pandas on every rerun cost ~20 ms)."""
     series = data("national_series")
@@ -151,7 +150,7 @@ def _texts(path: str, version, lg: str) -> dict:
 
 def texts() -> dict:
     s = get_store()
-    return _texts(str(s.path), s.version, lang())
+    return shared("table", "national_texts", _texts, str(s.path), s.version, lang())
 
 
 def commissions_column(year: int) -> None:

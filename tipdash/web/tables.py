@@ -15,7 +15,7 @@ from tipdash.i18n import content
 from tipdash.values import is_missing
 from tipdash.web import auth as web_auth
 from tipdash.web.downloads import state_object
-from tipdash.web.cache import translations
+from tipdash.web.cache import get_store, shared, translations
 from tipdash.web.state import lang, t
 
 NA_MARK = "—"
@@ -71,9 +71,10 @@ def session_bound(make: Callable[[str], bytes]) -> Callable[[str], bytes]:
 
 
 def download_buttons(df: pd.DataFrame, view: str, *, year: Any = None, filters: Mapping[str, Any] | None = None,
-                     source: str | None = None, key: str | None = None) -> None:
+                     source: str | None = None, key: str | None = None, shared_frame: bool = False) -> None:
     """Download CSV / Excel / data package of exactly ``df`` (localised headers, via tipdash.exports;
-    the grid's own CSV button is hidden by ``client.disableDataExport``: one control per table)."""
+    the grid's own CSV button is hidden by ``client.disableDataExport``: one control per table);
+    ``shared_frame``: ``df`` is a shared object nobody writes to, so no copy is kept."""
     lg = lang()
     meta = {"view": view, "year": year, "lang": lg, "filters": dict(filters or {})}
     if source:
@@ -82,7 +83,7 @@ def download_buttons(df: pd.DataFrame, view: str, *, year: Any = None, filters: 
     row = st.container(horizontal=True, gap="small")
     csv_name = exports.file_name(view, year, lg, "csv")
     xlsx_name = exports.file_name(view, year, lg, "xlsx")
-    frame = df.copy()
+    frame = df if shared_frame else df.copy()
     made = session_bound(lambda fmt: exports.download(frame, meta, fmt)[0])
     row.download_button(t("common.download_csv"), data=lambda: made("csv"),
                         file_name=csv_name, mime="text/csv", key=f"dl_{key}_csv", on_click="ignore",
@@ -100,21 +101,41 @@ def table(df: pd.DataFrame, view: str, *, year: Any = None, filters: Mapping[str
           source: str | None = None, key: str | None = None, height: Any = "auto",
           column_config: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Show ``df`` localised (free text in the reader's language with its origin marker), with
-    Download CSV / Excel of the same rows; returns what is shown."""
-    df = content.localise_texts(df, lang(), translations())
-    shown = exports.localise(df, lang())
-    frame, config = _display(shown)
-    config.update(column_config or {})
-    st.dataframe(frame, hide_index=True, height=height, key=f"tbl_{key or view}", column_config=config)
-    download_buttons(df, view, year=year, filters=filters, source=source, key=key)
+    Download CSV / Excel of the same rows; returns what is shown (shared: do not write to it).
+
+    The localised frames are built once per server for the same rows, language and database
+    (``web.cache.shared``): a warm page only draws them."""
+    lg = lang()
+    texts, shown, frame, config = shared("table", "table", lambda: _prepared(df, lg), df, lg, get_store().version)
+    st.dataframe(frame, hide_index=True, height=height, key=f"tbl_{key or view}",
+                 column_config={**config, **(column_config or {})})
+    download_buttons(texts, view, year=year, filters=filters, source=source, key=key, shared_frame=True)
     return shown
 
 
+def _prepared(df: pd.DataFrame, lg: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """(free text localised: what the downloads write, headers and codes localised: what is
+    shown, the grid's frame, its column configs)."""
+    texts = content.localise_texts(df, lg, translations())
+    shown = exports.localise(texts, lg)
+    frame, config = _display(shown)
+    frame.attrs = {}          # the grid needs no victim cells; pandas would copy them at each column
+    return texts, shown, frame, config
+
+
 def protected_units(df: pd.DataFrame, national_total: Any = None, col: str = "victims") -> pd.DataFrame:
+    """``privacy.protect_units`` (once per server for the same rows and total)."""
     if col not in df.columns:
         return df
     total = None if is_missing(national_total) or isinstance(national_total, str) else int(national_total)
-    return privacy.protect_units(df, col, national_total=total)
+    return shared("table", "protect_units", lambda: privacy.protect_units(df, col, national_total=total),
+                  df, col, total).copy(deep=False)
+
+
+def protected_breakdown(df: pd.DataFrame, col: str = "count", total: Any = None) -> pd.DataFrame:
+    """``privacy.protect_breakdown`` (once per server for the same rows and total)."""
+    return shared("table", "protect_breakdown", lambda: privacy.protect_breakdown(df, col, total=total),
+                  df, col, total).copy(deep=False)
 
 
 def sort_units(codes) -> list[str]:
@@ -124,9 +145,15 @@ def sort_units(codes) -> list[str]:
 
 
 def sort_by_unit(df: pd.DataFrame, col: str = "code") -> pd.DataFrame:
-    """Rows in the alphabetical order of their unit's name in the session's language."""
+    """Rows in the alphabetical order of their unit's name in the session's language (a copy,
+    sorted once per server for the same rows and language)."""
     if col not in df.columns or not len(df):
         return df.reset_index(drop=True)
+    lg = lang()
+    return shared("table", "sort_by_unit", lambda: _sorted_by_unit(df, col), df, col, lg).copy()
+
+
+def _sorted_by_unit(df: pd.DataFrame, col: str) -> pd.DataFrame:
     order = {c: i for i, c in enumerate(sort_units(df[col].dropna().unique()))}
     return df.iloc[sorted(range(len(df)), key=lambda i: order.get(df[col].iloc[i], len(order)))].reset_index(
         drop=True)
