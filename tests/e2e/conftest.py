@@ -214,7 +214,13 @@ def nav_to(pg, page_id: str) -> None:
     """Open a page through the navigation at the top (same Streamlit session, unlike goto)."""
     href = "" if page_id == "map" else page_id
     target = f"a[href='{pg.base_url}/{href}']"
-    link = pg.locator(f"[data-testid='stTopNav'] {target}, [data-testid='stSidebarNav'] {target}").first
-    link.click()
+    free = "e => !e.closest('[inert]') && !!e.getClientRects().length"
+
+    def reachable():
+        return [a for a in pg.locator(target).all() if a.evaluate(free)]
+    if not reachable():      # a narrow window puts the last pages under "N more" at the top: open it
+        pg.locator("[data-testid='stTopNavSection']").last.click()
+        pg.wait_for_timeout(300)
+    reachable()[0].click()
     pg.wait_for_url(f"**/{href}*")
     wait_idle(pg)

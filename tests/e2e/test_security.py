@@ -102,7 +102,10 @@ def _profile(pg, unit: str) -> str:
     pg.keyboard.press("Enter")
     wait_idle(pg)
     pg.wait_for_selector(f"text={unit}: profile for 2021", timeout=20_000)
-    return main_text(pg)
+    text = pg.get_by_role("dialog").inner_text()                     # the profile opens over the map
+    pg.keyboard.press("Escape")                                       # and closes with Esc
+    wait_idle(pg)
+    return text
 
 
 @pytest.mark.parametrize("role", ["public", "analyst", "admin"])
