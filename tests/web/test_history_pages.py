@@ -152,3 +152,15 @@ def test_revert_choices_name_the_source_of_a_national_series(hdb):
     series = hist[(hist["format"] == "series") & (hist["year"] == 2022) & (hist["source"] == "tip_2023")]
     label = labels[int(series["submission_id"].iloc[0])]
     assert "tip_2023" in label and "2022" in label and "national_series.csv" in label
+
+
+def test_a_small_count_axis_has_one_tick_per_whole_number():
+    """A unit with 0 sessions in its only year: ticks 0, 1 (plotly's own 0.2 steps printed as whole
+    numbers read "0 0 0 1 1 1")."""
+    from tipdash.web import history
+
+    hist = pd.DataFrame({"code": ["MD-CA"], "year": [2022], "reporting_status": ["reported_no_sessions"],
+                         "sessions": [0], "information_activities_approx": [False], "category": ["zero"]})
+    fig = history.unit_trend_figure(hist, "MD-CA", "sessions")
+    assert fig.layout.yaxis.dtick == 1 and fig.layout.yaxis.tickformat == "~d"
+    assert fig.layout.yaxis.range[0] == 0 and fig.layout.yaxis.range[1] >= 1

@@ -100,9 +100,18 @@ def unit_trend_figure(hist: pd.DataFrame, code: str, indicator: str):
             textposition="top center", customdata=[c for c, s in zip(custom, sel) if s], hovertemplate=hover,
             cliponaxis=False))
     _axes(fig, mine["year"], 280)
-    fig.update_yaxes(rangemode="tozero", tickformat="~d" if indicator != "completeness" else None,
-                     title={"text": label, "font": {"size": 12}})
+    fig.update_yaxes(title={"text": label, "font": {"size": 12}})
+    if indicator != "completeness":
+        _count_axis(fig, mine.loc[val, indicator])
     return fig
+
+
+def _count_axis(fig, values) -> None:
+    """Whole numbers on a count axis: below 5, one tick per unit (plotly's own ticks at 0.2 steps
+    printed as whole numbers read "0 0 0 1 1 1")."""
+    top = max((float(v) for v in values), default=0.0)
+    fig.update_yaxes(rangemode="tozero", tickformat="~d",
+                     **({"dtick": 1, "range": [0, max(top, 1.0) * 1.2]} if top < 5 else {}))
 
 
 def _axes(fig, years: pd.Series, height: int) -> None:
@@ -302,7 +311,7 @@ def yearly_figure(df: pd.DataFrame, col: str, height: int = 260):
                                  name=nr, cliponaxis=False,
                                  hovertemplate="<b>%{x}</b><br>" + label + ": " + nr + "<extra></extra>"))
     _axes(fig, df["year"], height)
-    fig.update_yaxes(rangemode="tozero", tickformat="~d")
+    _count_axis(fig, df.loc[known, col])
     fig.update_layout(title={"text": label, "font": {"size": 14}, "x": 0.01},
                       margin={"l": 10, "r": 10, "t": 36, "b": 10})
     return fig
