@@ -56,8 +56,30 @@ def rich_text(content: bytes) -> str:
     return decode_x("".join(xml_text(t) for t in _T.findall(content)))
 
 
-class FastSheet:
+class _Blocks:
+    """Streamed XML cut into blocks of whole elements: ``block`` gets everything up to the last
+    complete ``END`` tag of what has arrived; the rest waits for the next chunk."""
+    END = b""
+
+    def feed(self, chunk: bytes) -> None:
+        buf = self.tail + chunk
+        cut = buf.rfind(self.END)
+        if cut < 0:
+            self.tail = buf
+            return
+        cut += len(self.END)
+        self.tail = buf[cut:]
+        self.block(buf[:cut])
+
+    def finish(self) -> None:
+        if self.tail:
+            self.block(self.tail)
+            self.tail = b""
+
+
+class FastSheet(_Blocks):
     """The regex reader of a worksheet part, fed its inflated chunks."""
+    END = b"</row>"
 
     def __init__(self, file: str, sheet: str, budget, sst: list, kinds: list, date1904: bool):
         self.file, self.sheet = file, sheet
@@ -69,21 +91,6 @@ class FastSheet:
         self.uncached: list[str] = []
         self.cols: dict[bytes, int] = {}
         self.numcache: dict = {}
-
-    def feed(self, chunk: bytes) -> None:
-        buf = self.tail + chunk
-        cut = buf.rfind(b"</row>")
-        if cut < 0:
-            self.tail = buf
-            return
-        cut += 6
-        self.tail = buf[cut:]
-        self.block(buf[:cut])
-
-    def finish(self) -> None:
-        if self.tail:
-            self.block(self.tail)
-            self.tail = b""
 
     def block(self, work: bytes) -> None:
         if self.first:
@@ -297,28 +304,14 @@ def _attrs(attrs: list) -> dict:
     return out
 
 
-class FastStrings:
+class FastStrings(_Blocks):
     """The regex reader of the shared-string table."""
+    END = b"</si>"
 
     def __init__(self, file: str):
         self.file = file
         self.strings: list = []
         self.tail = b""
-
-    def feed(self, chunk: bytes) -> None:
-        buf = self.tail + chunk
-        cut = buf.rfind(b"</si>")
-        if cut < 0:
-            self.tail = buf
-            return
-        cut += 5
-        self.tail = buf[cut:]
-        self.block(buf[:cut])
-
-    def finish(self) -> None:
-        if self.tail:
-            self.block(self.tail)
-            self.tail = b""
 
     def block(self, work: bytes) -> None:
         if b"<!" in work or (b":" in work and _PREFIXED.search(work)):
