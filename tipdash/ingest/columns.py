@@ -99,19 +99,24 @@ class Columns:
             if v.__class__ is int and minimum <= v <= MAX_COUNT:
                 out[i] = v
                 continue
-            key = (v.__class__, v)
-            r = cache.get(key, _MISS)
-            if r is _MISS:
-                try:
-                    r = to_count(v, minimum=minimum)
-                except CellError as e:
-                    r = e
-                cache[key] = r
-            if isinstance(r, CellError):
-                self.error(fld, i, v, r.code, **r.params)
-            else:
-                out[i] = r
+            out[i] = self._once(fld, i, v, cache, lambda x: to_count(x, minimum=minimum))
         return out
+
+    def _once(self, fld: str, i: int, v, cache: dict, convert):
+        """``convert(v)``, each distinct value once (``cache``); a refused value (a CellError raised
+        or returned) is reported at its cell and read as None."""
+        key = (v.__class__, v)
+        r = cache.get(key, _MISS)
+        if r is _MISS:
+            try:
+                r = convert(v)
+            except CellError as e:
+                r = e
+            cache[key] = r
+        if isinstance(r, CellError):
+            self.error(fld, i, v, r.code, **r.params)
+            return None
+        return r
 
     def date(self, fld: str) -> list:
         vals = self.raw(fld)
@@ -125,20 +130,7 @@ class Columns:
         for i, v in enumerate(vals):
             if v is None:
                 continue
-            key = (v.__class__, v)
-            r = cache.get(key, _MISS)
-            if r is _MISS:
-                try:
-                    r = to_date(v)
-                    if r is not None and year and r.year != year:
-                        r = CellError("date.outside_year", date=r, year=year)
-                except CellError as e:
-                    r = e
-                cache[key] = r
-            if isinstance(r, CellError):
-                self.error(fld, i, v, r.code, **r.params)
-            else:
-                out[i] = r
+            out[i] = self._once(fld, i, v, cache, lambda x: self._date(x, year))
         return out
 
     @staticmethod
@@ -233,3 +225,4 @@ def _month_cell(v, end: bool, year: int | None):
     if d is not None and year and d.year != year:
         return CellError("date.outside_year", date=_when(d, precision), year=year)
     return d, precision
+
