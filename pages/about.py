@@ -1,8 +1,7 @@
 """About / definitions: what each indicator means, where the figures come from, privacy, the map."""
-import pandas as pd
 import streamlit as st
 
-from tipdash import exports, i18n, privacy, web
+from tipdash import i18n, privacy, web
 from tipdash.web import tables as web_tables
 from tipdash.values import is_missing
 
@@ -13,13 +12,9 @@ st.title(web.t("page.about.title"))
 st.markdown(web.t("page.about.intro"))
 
 st.subheader(web.t("page.about.definitions"))
-defs = pd.DataFrame({
-    "indicator": [*web.NUMERIC, "completeness", "reporting_status"],
-})
-defs["definition"] = [i18n.indicator_definition(k, lang) for k in defs["indicator"]]
-defs = defs.rename(columns={"definition": web.t("page.about.col.definition")})
-st.table(exports.localise(defs, lang).set_index(i18n.column_label("indicator", lang)))   # long definitions wrap
-web_tables.download_buttons(defs, "definitions", key="about_defs")
+defs, shown = web_tables.definitions()
+st.table(shown)   # long definitions wrap
+web_tables.download_buttons(defs, "definitions", key="about_defs", shared_frame=True)
 st.markdown(web.t("page.about.blank_rule"))
 st.markdown("\n".join(f"- **{i18n.vocab_label('reporting_status', c, lang)}**: {web.t(f'page.about.status.{c}')}"
                       for c in ("not_reported", "reported_no_sessions", "met")))

@@ -7,6 +7,7 @@ from tipdash.values import is_missing
 from tipdash.web import history as web_history
 from tipdash.web import map_section
 from tipdash.web import profile as web_profile
+from tipdash.web import views as web_views
 
 web.require("view_public")  # the sign-in prompt instead of the page when public access is off
 
@@ -28,14 +29,12 @@ base, frame = map_section.map_section(f.year, ind, f.units)
 change = base is not None
 
 # --- national figures (after the map: on a phone the map comes first) ------------------------
-uy = web.data("unit_year", f.year)
-counts = uy["reporting_status"].value_counts()
-reported = int(len(uy) - counts.get("not_reported", 0))
+v = web_views.map_page(frame, f.year, ind, base, f.units)
 # the headline figures: the challenges-and-needs list is not a statistic, so it is not one of them
 keys = ["sessions", "information_activities", "trainings", "members_trained", "victims", "ngo_partners"]
 row = st.container(horizontal=True, gap="medium")   # a compact row that wraps (two a line on a phone)
 cols = [row.container(width=168) for _ in range(len(keys) + 1)]
-cols[0].metric(web.t("page.map.metric.reported"), web.t("page.common.n_of_m", n=reported, m=len(uy)))
+cols[0].metric(web.t("page.map.metric.reported"), web.t("page.common.n_of_m", n=v["reported"], m=v["units"]))
 for col, key in zip(cols[1:], keys):
     row = web.national_row(f.year, key)
     partial = bool(row.get("partial")) and not is_missing(row.get("total"))
@@ -60,21 +59,7 @@ if code:
 # --- table of the same data ---------------------------------------------------------------
 st.subheader(web.t("page.map.table_title_change", year=f.year, base=base) if change
              else web.t("page.map.table_title", year=f.year))
-cols_shown = ["code", "reporting_status", "status_inferred", *web.NUMERIC, "completeness", "completeness_na",
-              "file_name"]
-if change:
-    cols_shown = cols_shown[:2] + [ind, f"{ind}_prev", f"{ind}_change"] + [c for c in cols_shown[2:] if c != ind]
-tbl = web.sort_by_unit(frame[[c for c in cols_shown if c in frame.columns]])    # victims protected already
-if not tbl["status_inferred"].fillna(False).astype(bool).any():
-    tbl = tbl.drop(columns=["status_inferred"])
-if change:   # the base year is a choice: say which year each column is, not "previous year"
-    label = i18n.indicator_label(ind, lang)
-    tbl = tbl.rename(columns={f"{ind}_prev": web.t("page.map.col_base", indicator=label, year=base),
-                              f"{ind}_change": web.t("page.map.col_change", indicator=label, base=base,
-                                                     year=f.year)})
-if f.units:
-    tbl = tbl[tbl["code"].isin(f.units)]
 st.caption(web.t("page.common.na_note", mark=web.NA_MARK))
-web.table(tbl.reset_index(drop=True), "indicators", year=f.year, filters=f.export_filters("year", "units"),
+web.table(v["table"], "indicators", year=f.year, filters=f.export_filters("year", "units"),
          key="map_table", height="content")
 

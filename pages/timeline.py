@@ -1,12 +1,12 @@
 """Timeline: the yearly summary of the whole period first, then dated activities per month/week (undated
 ones in a collapsed table), sessions per quarter, trainings and campaigns as periods."""
 
-import pandas as pd
 import streamlit as st
 
 from tipdash import i18n, web
 from tipdash.i18n import formats
 from tipdash.web import history as web_history
+from tipdash.web import views as web_views
 
 web.require("view_public")  # the sign-in prompt instead of the page when public access is off
 
@@ -24,8 +24,7 @@ flt = f.export_filters("years", "units")
 # --- summary first: the whole period, per year ----------------------------------------------------
 years = web.available_years()
 st.subheader(web.t("page.timeline.summary", period=formats.year_span(years[0], years[-1], lang)))
-totals = web.data("yearly_totals", years[0], years[-1], units=f.units_arg)
-totals = totals[totals["year"].isin(years)].reset_index(drop=True)
+totals = web_views.yearly_totals(tuple(years), f.units)
 left, right = st.columns(2)
 for col, ind in ((left, "sessions"), (right, "information_activities")):
     with col:
@@ -42,12 +41,9 @@ freq = web.choice("tl_freq", c1.segmented_control, ["M", "W"], "M", label=web.t(
                   required=True, format_func=lambda v: i18n.t(f"page.timeline.freq.{v}", lang))
 by = web.choice("tl_by", c2.segmented_control, ["type", "target_group"], "type", label=web.t("page.timeline.by"),
                 required=True, format_func=lambda v: i18n.column_label(v, lang))
-acts = web.data("activities_timeline", y0, y1, freq=freq, by=by, units=f.units_arg)
+v = web_views.timeline(y0, y1, f.units, freq, by)
+acts, shown = v["activities"], v["activities_shown"]
 if len(acts):
-    shown = acts.copy()
-    shown["label"] = [i18n.vocab_label(by, v, lang) for v in shown[by]]
-    shown["when"] = [p.strftime("%Y-%m") if freq == "M" else f"{p.isocalendar()[0]}-W{p.isocalendar()[1]:02d}"
-                     for p in pd.to_datetime(shown["period"])]
     fig = web.period_bars(shown, "period", "activities", "label", start=y0, end=y1, days=24 if freq == "M" else 5,
                          hover_period="when",
                          labels={"period": i18n.column_label("period", lang), "when": i18n.column_label("period", lang),
@@ -59,7 +55,7 @@ if len(acts):
 else:
     st.info(web.t("page.timeline.no_dated_activities"))
 
-undated = web.data("undated_activities", y0, y1, units=f.units_arg)
+undated = v["undated"]
 if len(undated):   # totals of a year without a date: listed, not drawn at a point in time
     with st.expander(web.t("page.timeline.undated_title") + f" ({web.fmt_number(len(undated))})"):
         st.caption(web.t("page.timeline.undated_caption"))
@@ -67,10 +63,8 @@ if len(undated):   # totals of a year without a date: listed, not drawn at a poi
 
 # --- sessions -----------------------------------------------------------------------------------
 st.subheader(web.t("page.timeline.sessions"))
-q = web.data("sessions_per_quarter", y0, y1, units=f.units_arg)
+q, qq = v["quarters"], v["quarters_shown"]
 if len(q):
-    qq = q.copy()
-    qq["start"] = [pd.Period(v, freq="Q").start_time + pd.Timedelta(days=45) for v in qq["quarter"]]
     web.chart(web.period_bars(qq, "start", "sessions", None, start=y0, end=y1, days=80, hover_period="quarter",
                             labels={"quarter": i18n.column_label("quarter", lang), "start": "",
                                     "sessions": i18n.indicator_label("sessions", lang)}),
@@ -83,10 +77,7 @@ else:
 
 # --- periods: trainings and campaigns ------------------------------------------------------------
 st.subheader(web.t("page.timeline.periods"))
-per = web.data("periods", y0, y1)
-if f.units:
-    per = per[per["unit_code"].isin(f.units) | (per["unit_code"] == "MD")]
-dated = per.dropna(subset=["start_date", "end_date"]) if len(per) else per
+per, dated = v["periods"], v["periods_dated"]
 if len(dated):
     web.chart(web.periods_figure(dated), "tl_periods", web.t("page.timeline.periods"), year=(y0, y1),
               name="timeline_periods")   # one bar per period, in the reader's language

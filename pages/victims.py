@@ -3,9 +3,9 @@ import pandas as pd
 import streamlit as st
 
 from tipdash import exports, i18n, privacy, web
-from tipdash.values import is_missing
 from tipdash.web import auth as web_auth
 from tipdash.web import national as web_national
+from tipdash.web import views as web_views
 from tipdash.web.downloads import protected_download
 
 web.require("view_public")  # the sign-in prompt instead of the page when public access is off
@@ -21,8 +21,9 @@ st.warning(web.t("page.victims.caveat"), icon=":material/info:")
 flt = f.export_filters("year", "units")
 
 # --- national total -------------------------------------------------------------------------
+v = web_views.victims(f.year, f.units)
 row = web.national_row(f.year, "victims")                      # protected
-raw_total = web.data("national", f.year).set_index("indicator").at["victims", "total"]
+raw_total = v["raw_total"]
 c1, c2, c3 = st.columns(3)
 c1.metric(web.t("page.victims.total", year=f.year), web.fmt_number(row.get("total")))
 c2.metric(web.t("page.victims.districts_sum"), web.fmt_number(row.get("districts_sum")))
@@ -35,42 +36,34 @@ with st.container(border=True):
 
 # --- by unit ----------------------------------------------------------------------------------
 st.subheader(web.t("page.victims.by_unit"))
-uy = web.data("unit_year", f.year)
-by_unit = web.sort_by_unit(web.protected_units(uy, raw_total)[["code", "reporting_status", "victims"]])
-if f.units:
-    by_unit = by_unit[by_unit["code"].isin(f.units)]
-if by_unit["victims"].map(is_missing).all():
+if not v["by_unit_given"]:
     st.info(web.t("page.victims.unit_not_reported", year=f.year))
 else:
-    web.table(by_unit.reset_index(drop=True), "victims_by_unit", year=f.year, filters=flt, key="v_units")
+    web.table(v["by_unit"], "victims_by_unit", year=f.year, filters=flt, key="v_units")
 
 # --- breakdowns -------------------------------------------------------------------------------
 st.subheader(web.t("page.victims.breakdowns"))
-dims = ["sex", "age_group", "exploitation", "status"]
-bd_total = None if f.units or is_missing(raw_total) else int(raw_total)
+dims = list(v["breakdowns"])
 tabs = web.tabs("v_tab", list(dims), [i18n.column_label(d, lang) for d in dims])
 for dim, tab in zip(dims, tabs):
     with tab:
-        if not web.data("victim_breakdown_reported", f.year, dim):
+        part = v["breakdowns"][dim]
+        if part is None:
             st.info(web.t("page.victims.breakdown_not_reported", dim=i18n.column_label(dim, lang).lower(),
                          year=f.year))
             continue
-        bd = web.data("victims", f.year, [dim], units=f.units_arg)
-        shown = web.protected_breakdown(bd, "count", total=bd_total)
-        numeric = shown[shown["count"].map(lambda v: not isinstance(v, str) and not is_missing(v))].copy()
-        if len(numeric):
-            numeric["label"] = [i18n.vocab_label(dim, v, lang) for v in numeric[dim]]
-            web.chart(web.bar(numeric, "label", "count", labels={"label": "", "count": i18n.column_label("count", lang)},
-                            height=300), f"v_{dim}", f"{web.t('page.victims.breakdowns')}: {i18n.column_label(dim, lang)}",
+        if len(part["numeric"]):
+            web.chart(web.bar(part["numeric"], "label", "count",
+                              labels={"label": "", "count": i18n.column_label("count", lang)}, height=300),
+                      f"v_{dim}", f"{web.t('page.victims.breakdowns')}: {i18n.column_label(dim, lang)}",
                       year=f.year, name=f"victims_by_{dim}")
-        web.table(shown, f"victims_by_{dim}", year=f.year, filters=flt, key=f"v_{dim}")
+        web.table(part["shown"], f"victims_by_{dim}", year=f.year, filters=flt, key=f"v_{dim}")
 
 # --- assistance -----------------------------------------------------------------------------------
 st.subheader(web.t("page.victims.assistance"))
-asst = web.data("assistance", f.year, units=f.units_arg)
+asst = v["assistance"]
 if len(asst):
-    asst = privacy.protect_assistance(asst, "count")
-    if asst["count"].map(is_missing).all():
+    if not v["assistance_given"]:
         st.caption(web.t("page.victims.assistance_counts_not_given"))
     web.table(asst, "victims_assistance", year=f.year, filters=flt, key="v_assist")
 else:
@@ -85,7 +78,7 @@ if web_auth.allowed("download_unsuppressed"):
             nat = web.data("national", f.year).set_index("indicator").loc["victims"]
             rows += [(web.t(f"page.victims.raw.{k}"), "", nat.get(k)) for k in ("total", "districts_sum",
                                                                                  "national_level")]
-        for r in uy[["code", "victims"]].to_dict("records"):
+        for r in web.data("unit_year", f.year)[["code", "victims"]].to_dict("records"):
             if not f.units or r["code"] in f.units:
                 rows.append((i18n.column_label("unit", lang), web.unit_name(r["code"]), r["victims"]))
         for dim in dims:

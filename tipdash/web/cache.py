@@ -17,12 +17,14 @@ import importlib
 import os
 import pickle
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from tipdash import privacy
@@ -174,7 +176,7 @@ def fingerprint(*parts: Any) -> str:
 def _feed(h, v: Any) -> None:
     if isinstance(v, (pd.DataFrame, pd.Series)):
         h.update(b"<pandas>")
-        h.update(pickle.dumps(v, protocol=5))
+        h.update(_frame_digest(v))
     elif isinstance(v, Mapping):
         h.update(b"{")
         for k in sorted(v, key=repr):
@@ -190,16 +192,66 @@ def _feed(h, v: Any) -> None:
         h.update(f"{type(v).__name__}:{v!r};".encode())
 
 
+def _frame_digest(v: pd.DataFrame | pd.Series) -> bytes:
+    """The digest of a frame's pickle; a frame ``shared`` handed out is hashed once (it is never
+    written to), by identity while it lives."""
+    entry = _FROZEN.get(id(v))
+    if entry is not None and entry[0]() is v:
+        if entry[1] is None:
+            entry[1] = hashlib.blake2b(pickle.dumps(v, protocol=5), digest_size=20).digest()
+        return entry[1]
+    return hashlib.blake2b(pickle.dumps(v, protocol=5), digest_size=20).digest()
+
+
+_FROZEN: dict[int, list] = {}       # id -> [weak reference, digest or None] of frames shared() built
+
+
+def _frozen(value: Any) -> Any:
+    """Register the frames of a ``shared`` value (itself, or the items of a tuple/list/dict)."""
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, (tuple, list)) else (value,)
+    for v in items:
+        if isinstance(v, (pd.DataFrame, pd.Series)):
+            i = id(v)
+            _FROZEN[i] = [weakref.ref(v, lambda _, i=i: _FROZEN.pop(i, None)), None]
+    return value
+
+
 _FIGURES, _TABLES = Memo(256), Memo(2048)
 
 
 def shared(kind: str, name: str, build: Callable[[], Any], *parts: Any) -> Any:
-    """``build()`` once for the whole server per ``name`` and ``parts`` (by content, see
-    ``fingerprint``; put in ``parts`` everything the result depends on: the frame, the language,
-    ``get_store().version`` when it reads the database), then the same object for every session
-    and run: a figure or a localised table, never written to afterwards (``st.plotly_chart``
-    and ``st.dataframe`` only read). ``kind`` "figure" keeps 256, "table" 2048."""
-    return (_FIGURES if kind == "figure" else _TABLES).get((name, fingerprint(*parts)), build)
+    """``build()`` once for the whole server per ``name`` and ``parts`` (hashable parts as they
+    are, others by content, see ``fingerprint``; put in ``parts`` everything the result depends
+    on: the frame, the language, ``get_store().version`` when it reads the database), then the
+    same object for every session and run: a figure or a localised table, never written to
+    afterwards (``st.plotly_chart`` and ``st.dataframe`` only read). ``kind`` "figure" keeps 256
+    (made :class:`SharedFigure`), "table" 2048."""
+    if kind == "figure":
+        return _FIGURES.get((name, _key(*parts)), lambda: _shared_figures(build()))
+    return _TABLES.get((name, _key(*parts)), lambda: _frozen(build()))
+
+
+class SharedFigure(go.Figure):
+    """A figure every session draws and nobody changes. ``st.plotly_chart`` asks each run for
+    ``to_dict()``, which plotly makes by deep-copying the whole figure (the map's 20 frames of
+    district outlines: about half of drawing it); here the dict is made once, and each call gets
+    fresh top-level containers over the shared leaves (Streamlit pops ``uid`` from each trace)."""
+
+    def to_dict(self) -> dict:
+        made = self.__dict__.get("_tipdash_dict")
+        if made is None:
+            made = self._tipdash_dict = go.Figure.to_dict(self)
+        return {k: [dict(x) for x in v] if isinstance(v, list) else dict(v) if isinstance(v, dict) else v
+                for k, v in made.items()}
+
+
+def _shared_figures(value: Any) -> Any:
+    """A built figure (or list of figures) made :class:`SharedFigure` (same object, same content)."""
+    if isinstance(value, list):
+        return [_shared_figures(v) for v in value]
+    if type(value) is go.Figure:
+        value.__class__ = SharedFigure
+    return value
 
 
 def figure(builder: str, lang: str, *args):

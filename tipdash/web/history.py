@@ -19,6 +19,7 @@ from tipdash.web.cache import figure as cached_figure
 from tipdash.web.charts import chart
 from tipdash.web.map import CLASS_COLOURS, STATUS_STYLE, _class_label, _classes
 from tipdash.web.state import fmt_number, lang, t
+from tipdash.web.tables import download_buttons, shared_styler
 
 VALUE_FILL = CLASS_COLOURS[2]
 MARK_STATUSES = ("zero", "suppressed", "not_given", "not_reported")
@@ -241,8 +242,6 @@ def _css(cat: str, n: int) -> str:
 def heat_table(indicator: str, codes: list[str] | None = None, *, key: str = "heat") -> None:
     """The district x year table of ``indicator`` (cells coloured with the map's classes and
     statuses), sortable by any year, with CSV/Excel downloads of the same figures."""
-    from tipdash.web.tables import download_buttons
-
     hist = history_frame(indicator)
     if hist.empty:
         st.info(t("page.common.no_data_import"))
@@ -255,19 +254,28 @@ def heat_table(indicator: str, codes: list[str] | None = None, *, key: str = "he
     by = st.selectbox(t("page.history.sort_by"), ["name", *reversed(texts.columns)], key=f"{key}_sort",
                       format_func=lambda c: i18n.t("page.history.sort_name", lg) if c == "name"
                       else i18n.t("page.history.sort_year", lg, year=c))
-    if by != "name":
-        order = sort_order(hist, indicator, texts.index, int(by))
-        texts, download, css = (df.loc[order] for df in (texts, download, css))
-    styler = texts.style.apply(lambda _: css, axis=None)
+    styler, download = shared("table", "heat_sorted", lambda: _sorted_heat(hist, indicator, texts, download, css, by,
+                                                                            key), str(s.path), s.version, lg,
+                              indicator, codes_key, by, key)
     st.dataframe(styler, key=f"tbl_{key}", height=min(38 + 35 * len(texts), 1300),
                  column_config={c: st.column_config.TextColumn(alignment="right") for c in texts.columns})
     legend = heat_legend(classes)
     if indicator == "information_activities":
         legend += " · " + t("page.history.legend.approx", mark=APPROX_MARK)
     st.caption(legend)
-    download_buttons(download.reset_index(), f"history_{indicator}",
+    download_buttons(download, f"history_{indicator}", shared_frame=True,
                      year=(int(texts.columns[0]), int(texts.columns[-1])),
                      filters={"indicator": indicator, **({"units": list(codes)} if codes else {})}, key=key)
+
+
+def _sorted_heat(hist: pd.DataFrame, indicator: str, texts: pd.DataFrame, download: pd.DataFrame,
+                 css: pd.DataFrame, by: str, key: str):
+    """(the coloured table sorted by ``by``: a :func:`shared_styler`, the download's rows in the
+    same order, index as a column), once per server for the view (``shared``)."""
+    if by != "name":
+        order = sort_order(hist, indicator, texts.index, int(by))
+        texts, download, css = (df.loc[order] for df in (texts, download, css))
+    return shared_styler(texts.style.set_uuid(key).apply(lambda _: css, axis=None)), download.reset_index()
 
 
 def heat_legend(classes) -> str:

@@ -76,14 +76,16 @@ def map_section(year: int, indicator: str, units: tuple[str, ...]) -> tuple[int 
     s = get_store()
     frame = shared("table", "map_protected", lambda: _protected(year, base), str(s.path), s.version, year,
                    base).copy(deep=False)
-    if base is None:
-        _national_only(frame, year, indicator)                  # said before the map is drawn
+    if base is None and not shared("table", "map_any_figure", lambda: frame[indicator].map(
+            lambda v: not is_missing(v)).any(), str(s.path), s.version, year, indicator):
+        _national_only(year, indicator)                  # said before the map is drawn
     profile = view.get("profile_unit")
     key = (indicator, year, tuple(years), base, tuple(sorted(units)), (profile,) if profile else (), is_phone())
     fig = shared("figure", "map_years", lambda: _figure(*key), str(s.path), s.version, lg, key)
     label = i18n.indicator_label(indicator, lg)
     title = map_years._title(label, year, base)
-    summary = text_summary(frame, indicator, base)
+    summary = shared("table", "map_summary", lambda: text_summary(frame, indicator, base), str(s.path), s.version,
+                     lg, year, base, indicator)
     st.plotly_chart(fig, on_select=_on_select, selection_mode="points", key="map", alt=f"{title}. {summary}",
                     config={"displaylogo": False, "scrollZoom": True, "modeBarButtonsToRemove": ["toImage"]})
     st.caption(summary)
@@ -105,12 +107,12 @@ def is_phone() -> bool:
     return "Mobi" in agent or "Android" in agent
 
 
-def _national_only(frame: pd.DataFrame, year: int, indicator: str) -> None:
-    if not frame[indicator].map(lambda v: not is_missing(v)).any():
-        nat = national_row(year, indicator)
-        if not is_missing(nat.get("total")):
-            st.info(t("page.map.national_only", year=year, indicator=i18n.indicator_label(indicator, lang()),
-                      value=fmt_number(nat.get("total"), bool(nat.get("approximate")))))
+def _national_only(year: int, indicator: str) -> None:
+    """No unit has a figure of ``indicator`` for ``year``: say the national one, if the note gives it."""
+    nat = national_row(year, indicator)
+    if not is_missing(nat.get("total")):
+        st.info(t("page.map.national_only", year=year, indicator=i18n.indicator_label(indicator, lang()),
+                  value=fmt_number(nat.get("total"), bool(nat.get("approximate")))))
 
 
 def text_summary(frame: pd.DataFrame, indicator: str, base: int | None) -> str:

@@ -209,13 +209,18 @@ def national_section(year: int) -> None:
     _tables()
 
 
+def _sources(lg: str) -> pd.DataFrame:
+    src = data("series_sources").copy()
+    src.insert(1, "source_name", [source_label(s, lg) for s in src["source"]])
+    return src.rename(columns={"note": "source_note"})
+
+
 def _tables() -> None:
     lg = lang()
     with st.expander(t("series.sources_title")):
-        src = data("series_sources").copy()
-        src.insert(1, "source_name", [source_label(s, lg) for s in src["source"]])
         st.caption(t("series.sources_caption"))
-        table(src.rename(columns={"note": "source_note"}), "national_sources", key="nat_sources")
+        table(shared("table", "national_sources", lambda: _sources(lg), str(get_store().path), get_store().version, lg),
+              "national_sources", key="nat_sources")
     if st.toggle(t("series.data_title"), key="nat_table"):       # 400 rows: built only when asked for
         series = data("national_series")
         shown = pd.DataFrame({

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import numbers
+import threading
 from typing import Any, Callable, Mapping
 
 import numpy as np
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from tipdash import exports, i18n, privacy
 from tipdash.i18n import formats
@@ -55,6 +57,36 @@ def _display(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
             if figures:
                 config[col] = st.column_config.TextColumn(alignment="right")
     return out, config
+
+
+def shared_styler(styler: Styler) -> Styler:
+    """``styler`` made cheap to draw again and again (a ``shared`` object nobody changes). At
+    each run ``st.dataframe`` has pandas compute and translate the styles of every cell again (the
+    district x year table: 700 cells, most of a Trends run); here that is done once. The
+    translation is kept without its per-cell body: the frame holds the display texts already
+    (no ``format``), so the grid's display values are the frame's own strings. (Streamlit
+    recognises a Styler by its exact type, so the instance's two methods are replaced, not the
+    class.)"""
+    compute, translate = styler._compute, styler._translate
+    done: dict[str, Any] = {}
+
+    def _compute():
+        with _STYLE_LOCK:
+            if "computed" not in done:
+                done["computed"] = compute()
+        return styler
+
+    def _translate(*args, **kwargs):
+        if "translated" not in done:
+            with _STYLE_LOCK:
+                full = translate(*args, **kwargs)
+            done["translated"] = {k: full[k] for k in ("table_styles", "cellstyle") if k in full} | {"body": []}
+        return done["translated"]
+    styler._compute, styler._translate = _compute, _translate
+    return styler
+
+
+_STYLE_LOCK = threading.Lock()
 
 
 def session_bound(make: Callable[[str], bytes]) -> Callable[[str], bytes]:
@@ -106,21 +138,30 @@ def table(df: pd.DataFrame, view: str, *, year: Any = None, filters: Mapping[str
     The localised frames are built once per server for the same rows, language and database
     (``web.cache.shared``): a warm page only draws them."""
     lg = lang()
-    texts, shown, frame, config = shared("table", "table", lambda: _prepared(df, lg), df, lg, get_store().version)
-    st.dataframe(frame, hide_index=True, height=height, key=f"tbl_{key or view}",
+    texts, shown, arrow, config = shared("table", "table", lambda: _prepared(df, lg), df, lg, get_store().version)
+    st.dataframe(arrow, hide_index=True, height=height, key=f"tbl_{key or view}",
                  column_config={**config, **(column_config or {})})
     download_buttons(texts, view, year=year, filters=filters, source=source, key=key, shared_frame=True)
     return shown
 
 
-def _prepared(df: pd.DataFrame, lg: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+def _prepared(df: pd.DataFrame, lg: str) -> tuple[pd.DataFrame, pd.DataFrame, Any, dict[str, Any]]:
     """(free text localised: what the downloads write, headers and codes localised: what is
-    shown, the grid's frame, its column configs)."""
+    shown, the grid's frame as Arrow, its column configs)."""
     texts = content.localise_texts(df, lg, translations())
     shown = exports.localise(texts, lg)
     frame, config = _display(shown)
     frame.attrs = {}          # the grid needs no victim cells; pandas would copy them at each column
-    return texts, shown, frame, config
+    return texts, shown, arrow_table(frame), config
+
+
+def arrow_table(frame: pd.DataFrame):
+    """``frame`` as the Arrow table ``st.dataframe`` would make of it (Streamlit's own conversion,
+    with its fixes for mixed columns), made once for a shared table: given a pyarrow table, the
+    grid only writes it out, where a DataFrame is converted again at every run of every session."""
+    from streamlit import dataframe_util
+
+    return dataframe_util.convert_pandas_df_to_arrow_table(frame)
 
 
 def protected_units(df: pd.DataFrame, national_total: Any = None, col: str = "victims") -> pd.DataFrame:
@@ -157,3 +198,20 @@ def _sorted_by_unit(df: pd.DataFrame, col: str) -> pd.DataFrame:
     order = {c: i for i, c in enumerate(sort_units(df[col].dropna().unique()))}
     return df.iloc[sorted(range(len(df)), key=lambda i: order.get(df[col].iloc[i], len(order)))].reset_index(
         drop=True)
+
+
+def definitions() -> tuple[pd.DataFrame, Any]:
+    """The About page's definitions: (the frame its downloads write, the table it shows as Arrow,
+    indicators as the index), once per server and language."""
+    lg = lang()
+
+    def build():
+        from tipdash.web.state import NUMERIC
+
+        defs = pd.DataFrame({"indicator": [*NUMERIC, "completeness", "reporting_status"]})
+        defs["definition"] = [i18n.indicator_definition(k, lg) for k in defs["indicator"]]
+        defs = defs.rename(columns={"definition": i18n.t("page.about.col.definition", lg)})
+        shown = exports.localise(defs, lg).set_index(i18n.column_label("indicator", lg))
+        return defs, arrow_table(shown)
+    return shared("table", "definitions", build, lg)
+
