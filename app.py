@@ -19,11 +19,15 @@ def _may_open(page_id: str) -> bool:
     return web_auth.allowed(auth.PAGE_PERMISSION.get(page_id, "view_public"))
 
 
-pages = {
-    page_id: st.Page(script, title=i18n.t(title_key, lang), icon=icon if _may_open(page_id) else ":material/lock:",
-                     url_path=page_id, default=(page_id == "map"))
-    for page_id, (script, title_key, icon) in web.PAGES.items()
-}
+def _pages(opens: tuple[bool, ...]) -> dict[str, st.Page]:
+    """The navigation's pages in the session's language, a lock on those the visitor may not open."""
+    return {page_id: st.Page(script, title=i18n.t(title_key, lang), icon=icon if may else ":material/lock:",
+                             url_path=page_id, default=(page_id == "map"))
+            for (page_id, (script, title_key, icon)), may in zip(web.PAGES.items(), opens)}
+
+
+opens = tuple(_may_open(p) for p in web.PAGES)
+pages = web.session_once("pages", (lang, opens), lambda: _pages(opens))
 current = st.navigation(list(pages.values()), position="top")   # the sidebar (filters) stays shut on a phone after a page change
 page_id = next((pid for pid, p in pages.items() if p.url_path == current.url_path), "map")
 web_head.set_head(current.title, lang)  # "Hartă — Comisii teritoriale TIP" and <html lang="ro">

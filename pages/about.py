@@ -13,7 +13,7 @@ st.markdown(web.t("page.about.intro"))
 
 st.subheader(web.t("page.about.definitions"))
 defs, shown = web_tables.definitions()
-st.table(shown)   # long definitions wrap
+st.table(shown, hide_index=False)   # long definitions wrap; the index: the indicators
 web_tables.download_buttons(defs, "definitions", key="about_defs", shared_frame=True)
 st.markdown(web.t("page.about.blank_rule"))
 st.markdown("\n".join(f"- **{i18n.vocab_label('reporting_status', c, lang)}**: {web.t(f'page.about.status.{c}')}"

@@ -31,8 +31,9 @@ for col, ind in ((left, "sessions"), (right, "information_activities")):
         web.chart(web_history.yearly_chart(ind, tuple(years), f.units), f"tl_sum_{ind}",
                   i18n.indicator_label(ind, lang), year=(years[0], years[-1]), name=f"timeline_{ind}_per_year")
 st.caption(web.t("page.timeline.summary_caption"))
-with st.expander(web.t("page.common.data_table")):
-    web.table(totals, "yearly_totals", year=(years[0], years[-1]), filters=f.export_filters("units"), key="tl_sum")
+with (box := web.folded(web.t("page.common.data_table"), "tl_sum_box")):
+    if box.open:
+        web.table(totals, "yearly_totals", year=(years[0], years[-1]), filters=f.export_filters("units"), key="tl_sum")
 
 # --- dated activities -------------------------------------------------------------------------
 st.subheader(web.t("page.timeline.activities", period=formats.year_span(y0, y1, lang)))
@@ -50,16 +51,19 @@ if len(acts):
                                  "activities": i18n.column_label("activities", lang), "label": ""})
     web.chart(fig, "tl_activities", web.t("page.timeline.activities", period=formats.year_span(y0, y1, lang)),
               year=(y0, y1), name=f"timeline_activities_{freq}_{by}")
-    with st.expander(web.t("page.common.data_table")):
-        web.table(acts, "activities_timeline", year=span, filters={**flt, "freq": freq, "by": by}, key="tl_acts")
+    with (box := web.folded(web.t("page.common.data_table"), "tl_acts_box")):
+        if box.open:
+            web.table(acts, "activities_timeline", year=span, filters={**flt, "freq": freq, "by": by}, key="tl_acts")
 else:
     st.info(web.t("page.timeline.no_dated_activities"))
 
 undated = v["undated"]
 if len(undated):   # totals of a year without a date: listed, not drawn at a point in time
-    with st.expander(web.t("page.timeline.undated_title") + f" ({web.fmt_number(len(undated))})"):
+    with (box := web.folded(web.t("page.timeline.undated_title") + f" ({web.fmt_number(len(undated))})",
+                            "tl_undated_box")):
         st.caption(web.t("page.timeline.undated_caption"))
-        web.table(undated, "undated_activities", year=span, filters=flt, key="tl_undated")
+        if box.open:
+            web.table(undated, "undated_activities", year=span, filters=flt, key="tl_undated")
 
 # --- sessions -----------------------------------------------------------------------------------
 st.subheader(web.t("page.timeline.sessions"))
@@ -70,8 +74,9 @@ if len(q):
                                     "sessions": i18n.indicator_label("sessions", lang)}),
              "tl_quarters", web.t("page.timeline.sessions"), year=(y0, y1), name="timeline_sessions_per_quarter")
     st.caption(web.t("page.timeline.quarters_caption"))
-    with st.expander(web.t("page.common.data_table")):
-        web.table(q, "sessions_per_quarter", year=span, filters=flt, key="tl_q")
+    with (box := web.folded(web.t("page.common.data_table"), "tl_q_box")):
+        if box.open:
+            web.table(q, "sessions_per_quarter", year=span, filters=flt, key="tl_q")
 else:
     st.info(web.t("page.timeline.no_dated_sessions"))
 

@@ -46,6 +46,8 @@ st.subheader(web.t("page.victims.breakdowns"))
 dims = list(v["breakdowns"])
 tabs = web.tabs("v_tab", list(dims), [i18n.column_label(d, lang) for d in dims])
 for dim, tab in zip(dims, tabs):
+    if tab.open is False:       # only the open tab is drawn (choosing another reruns the page)
+        continue
     with tab:
         part = v["breakdowns"][dim]
         if part is None:

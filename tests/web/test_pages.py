@@ -76,8 +76,12 @@ def signed_in(at: AppTest, role: str | None, name: str | None = None) -> AppTest
     return at
 
 
-def run(page: str = "map", lang: str | None = None, role: str | None = None, **params) -> AppTest:
+def run(page: str = "map", lang: str | None = None, role: str | None = None, state: dict | None = None,
+        **params) -> AppTest:
+    """``page`` run inside app.py, with the URL's ``params`` and the session's ``state`` set first."""
     at = signed_in(AppTest.from_file(APP, default_timeout=TIMEOUT), role)
+    for k, v in (state or {}).items():
+        at.session_state[k] = v
     if lang:
         at.query_params["lang"] = lang
     for k, v in params.items():
@@ -290,9 +294,13 @@ def test_timeline_lists_undated_activities_and_draws_periods(db):
     at = run("timeline", "en")
     import json
 
-    undated = [df for df in frames(at) if "Approximate" in df.columns and "Activities" in df.columns]
-    assert undated and (undated[0]["Activities"].astype(str) == "500").any()    # the national total, undated
+    def undated():
+        return [df for df in frames(at) if "Approximate" in df.columns and "Activities" in df.columns]
     assert any(e.label.startswith("Activities reported without dates") for e in at.expander)   # collapsed
+    assert not undated()                                    # its table is drawn only when it is opened
+    opened = run("timeline", "en", state={"tl_undated_box": True})
+    shown = [df for df in frames(opened) if "Approximate" in df.columns and "Activities" in df.columns]
+    assert shown and (shown[0]["Activities"].astype(str) == "500").any()    # the national total, undated
     charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     summary = charts[:2]                                   # the summary of every year comes first
     assert [c["layout"]["title"]["text"] for c in summary] == ["Sessions", "Information activities"]

@@ -25,13 +25,14 @@ from tipdash.web.auth import require  # noqa: E402 -- after the server is harden
 from tipdash.web.cache import available_years, data, db_path, get_store, national_row, shared, translations
 from tipdash.web.charts import bar, chart, period_bars, period_groups, periods_figure, plotly_text
 from tipdash.web.profile import unit_profile
-from tipdash.web.state import (NUMERIC, PAGES, choice, commission_codes, default_range, filters, fmt_number, lang,
-                               page_guard, show_notices, sidebar_filters, t, tabs, unit_name)
+from tipdash.web.state import (NUMERIC, PAGES, choice, commission_codes, default_range, filters, fmt_number, folded,
+                               lang, page_guard, session_once, show_notices, sidebar_filters, t, tabs, unit_name)
 from tipdash.web.tables import NA_MARK, protected_breakdown, protected_units, sort_by_unit, sort_units, table
 
 __all__ = ["NA_MARK", "NUMERIC", "PAGES", "available_years", "bar", "chart", "choice", "commission_codes", "data",
-           "db_path", "default_range", "filters", "fmt_number", "get_store", "lang", "national_row", "page_guard",
+           "db_path", "default_range", "filters", "fmt_number", "folded", "get_store", "lang", "national_row",
+           "page_guard",
            "period_bars", "period_groups", "periods_figure", "plotly_text", "protected_breakdown", "protected_units",
-           "require", "shared", "show_notices",
+           "require", "session_once", "shared", "show_notices",
            "sidebar_filters", "sort_by_unit", "sort_units", "t", "table", "tabs", "translations", "unit_name",
            "unit_profile"]

@@ -207,12 +207,13 @@ _FROZEN: dict[int, list] = {}       # id -> [weak reference, digest or None] of 
 
 
 def _frozen(value: Any) -> Any:
-    """Register the frames of a ``shared`` value (itself, or the items of a tuple/list/dict)."""
-    items = value.values() if isinstance(value, dict) else value if isinstance(value, (tuple, list)) else (value,)
-    for v in items:
-        if isinstance(v, (pd.DataFrame, pd.Series)):
-            i = id(v)
-            _FROZEN[i] = [weakref.ref(v, lambda _, i=i: _FROZEN.pop(i, None)), None]
+    """Register the frames of a ``shared`` value (itself, or within its tuples, lists and dicts)."""
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        i = id(value)
+        _FROZEN[i] = [weakref.ref(value, lambda _, i=i: _FROZEN.pop(i, None)), None]
+    elif isinstance(value, (tuple, list, dict)):
+        for v in (value.values() if isinstance(value, dict) else value):
+            _frozen(v)
     return value
 
 

@@ -293,3 +293,20 @@ def tabs(name: str, codes: list[str], labels: list[str]) -> list[Any]:
         if label in labels:
             st.session_state[name] = codes[labels.index(label)]
     return list(st.tabs(labels, default=labels[codes.index(code)], key=key, on_change=_changed))
+
+
+def folded(label: str, key: str):
+    """An expander whose content the page draws only while it is open (``.open``; opening or
+    closing it reruns the page): a data table under a chart costs nothing until it is asked for."""
+    return st.expander(label, key=key, on_change="rerun")
+
+
+def session_once(name: str, key: Any, make: Callable[[], Any]) -> Any:
+    """``make()`` kept in this session while ``key`` stays the same (the navigation's ``st.Page``
+    objects: each resolves its script's path on the file system when made)."""
+    slot = f"_tipdash_once_{name}"
+    kept = st.session_state.get(slot)
+    if kept is None or kept[0] != key:
+        kept = (key, make())
+        st.session_state[slot] = kept
+    return kept[1]
