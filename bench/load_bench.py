@@ -24,7 +24,6 @@ import json
 import os
 import pickle
 import sys
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode

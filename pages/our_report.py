@@ -2,7 +2,7 @@
 drafts are saved in the database, Submit records it as an import of the same content would."""
 import streamlit as st
 
-from tipdash import store, web
+from tipdash import web
 from tipdash.ingest.messages import plural_text
 from tipdash.reports import content as rc
 from tipdash.reports import drafts, upload

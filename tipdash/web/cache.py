@@ -89,13 +89,29 @@ def clear() -> None:
     """Empty every cache of this module (and Streamlit's): the next view reads the database again."""
     for m in _MEMOS:
         m.clear()
+    _BY_PLACE.clear()
     st.cache_resource.clear()
 
 
 def get_store() -> store_mod.Store:
     """The shared, thread-safe read handle (built from data/seed if the file is missing)."""
-    path = str(db_path())
-    return _STORES.get(path, lambda: _open_store(path))
+    where = (os.environ.get("TIPDASH_DB"), os.getcwd())      # what db_path() depends on
+    s = _BY_PLACE.get(where)
+    if s is None:
+        path = str(db_path())
+        if len(_BY_PLACE) >= 8:
+            _BY_PLACE.clear()
+        s = _BY_PLACE[where] = _STORES.get(path, lambda: _open_store(path))
+    return s
+
+
+_BY_PLACE: dict[tuple, store_mod.Store] = {}
+
+
+def db_key() -> tuple[str, Any]:
+    """(database path, version): the part of every cache key that says which database was read."""
+    s = get_store()
+    return str(s.path), s.version
 
 
 def _key(*parts: Any) -> Hashable:

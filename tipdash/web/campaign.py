@@ -9,7 +9,7 @@ from tipdash import store
 from tipdash.reports import campaign, drafts
 from tipdash.web import auth as web_auth
 from tipdash.web.cache import db_path
-from tipdash.web.state import lang, t
+from tipdash.web.state import t
 
 _MSG = "_campaign_msg"
 

@@ -6,6 +6,8 @@ Every victim figure is labelled by :func:`tipdash.privacy.protect_unit_years` (e
 own protected base), never here."""
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -258,7 +260,7 @@ def heat_table(indicator: str, codes: list[str] | None = None, *, key: str = "he
                                                                             key), str(s.path), s.version, lg,
                               indicator, codes_key, by, key)
     st.dataframe(styler, key=f"tbl_{key}", height=min(38 + 35 * len(texts), 1300),
-                 column_config={c: st.column_config.TextColumn(alignment="right") for c in texts.columns})
+                 column_config=_right_aligned(tuple(texts.columns)))
     legend = heat_legend(classes)
     if indicator == "information_activities":
         legend += " · " + t("page.history.legend.approx", mark=APPROX_MARK)
@@ -266,6 +268,12 @@ def heat_table(indicator: str, codes: list[str] | None = None, *, key: str = "he
     download_buttons(download, f"history_{indicator}", shared_frame=True,
                      year=(int(texts.columns[0]), int(texts.columns[-1])),
                      filters={"indicator": indicator, **({"units": list(codes)} if codes else {})}, key=key)
+
+
+@functools.lru_cache(maxsize=64)
+def _right_aligned(columns: tuple) -> dict:
+    """Every column of the heat table right-aligned (figures)."""
+    return {c: st.column_config.TextColumn(alignment="right") for c in columns}
 
 
 def _sorted_heat(hist: pd.DataFrame, indicator: str, texts: pd.DataFrame, download: pd.DataFrame,

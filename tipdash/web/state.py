@@ -2,6 +2,7 @@
 ``app.py``; pages read them through :func:`filters`)."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -10,7 +11,7 @@ import streamlit as st
 from tipdash import i18n, indicators, units
 from tipdash.i18n import formats
 from tipdash.web import view
-from tipdash.web.cache import available_years
+from tipdash.web.cache import available_years, db_key, shared
 
 #: page id -> (script, i18n title key, material icon)
 PAGES: dict[str, tuple[str, str, str]] = {
@@ -77,6 +78,16 @@ def page_guard() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def sort_units(codes) -> list[str]:
+    """Unit codes in the alphabetical order of their names in the session's language."""
+    return list(_sorted_units(tuple(codes), lang()))
+
+
+@functools.lru_cache(maxsize=64)
+def _sorted_units(codes: tuple[str, ...], lg: str) -> tuple[str, ...]:
+    return tuple(sorted(codes, key=lambda c: formats.collation_key(i18n.unit_name(c, lg), lg)))
 
 
 def fmt_number(v: Any, approx: bool = False) -> str:
@@ -255,14 +266,15 @@ def sidebar_filters(page: str | None) -> Filters:
         ind = resolve("indicator", lambda v: v in NUMERIC, DEFAULT_INDICATOR, fix=lambda v: v.strip().lower(),
                       notice=lambda raw: _notice("indicator", raw[-1], i18n.indicator_label(DEFAULT_INDICATOR, lg)))
         year = st.session_state.get("year") if "year" in wanted else None
-        notes = _indicator_notes(year, lg) if year is not None else {}
+        notes = shared("table", "indicator_notes", lambda: _indicator_notes(year, lg), db_key(), year,
+                       lg) if year is not None else {}
         view.bound("indicator", sb.selectbox, ind, lg, label=t("filter.indicator"), options=NUMERIC,
                    format_func=lambda c: i18n.indicator_label(c, lg) + notes.get(c, ""), variant=str(year or ""),
                    help=t("filter.indicator_help", year=year) if notes else None)
     if "units" in wanted:
         codes = set(commission_codes())
         chosen = resolve("units", lambda v: all(c in codes for c in v), [], fix=_url_units)
-        order = sorted(codes, key=lambda c: formats.collation_key(i18n.unit_name(c, lg), lg))
+        order = sort_units(codes)
         view.bound("units", sb.multiselect, list(chosen), lg, label=t("filter.units"), options=order,
                    format_func=lambda c: i18n.unit_name(c, lg), placeholder=t("common.all_units"))
     return filters()

@@ -12,13 +12,12 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from tipdash import exports, i18n, privacy
-from tipdash.i18n import formats
 from tipdash.i18n import content
 from tipdash.values import is_missing
 from tipdash.web import auth as web_auth
 from tipdash.web.downloads import state_object
 from tipdash.web.cache import get_store, shared, translations
-from tipdash.web.state import lang, t
+from tipdash.web.state import lang, sort_units, t
 
 NA_MARK = "—"
 
@@ -177,12 +176,6 @@ def protected_breakdown(df: pd.DataFrame, col: str = "count", total: Any = None)
     """``privacy.protect_breakdown`` (once per server for the same rows and total)."""
     return shared("table", "protect_breakdown", lambda: privacy.protect_breakdown(df, col, total=total),
                   df, col, total).copy(deep=False)
-
-
-def sort_units(codes) -> list[str]:
-    """Unit codes in the alphabetical order of their names in the session's language."""
-    lg = lang()
-    return sorted(codes, key=lambda c: formats.collation_key(i18n.unit_name(c, lg), lg))
 
 
 def sort_by_unit(df: pd.DataFrame, col: str = "code") -> pd.DataFrame:
