@@ -311,6 +311,17 @@ def test_timeline_lists_undated_activities_and_draws_periods(db):
     assert "Fighting TIP Week" in names and "National Referral Mechanism" in names
 
 
+def test_timeline_survives_a_rerun_from_another_widget(db):
+    """The browser sends the years range back at every rerun: it must stay a range (it was read
+    as one year, and every click on the Timeline page ended in a TypeError)."""
+    at = run("timeline", "en")
+    years = at.session_state["years"]
+    at.session_state["tl_q_box"] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["years"] == years and len(years) == 2
+
+
 def test_import_page_dry_run_then_import(db, tmp_path):
     bad = make_report_workbook(tmp_path, name="bad.xlsx", **{**report_sheets("Nowhereville", 2023)})
     good = make_report_workbook(tmp_path, name="orhei_2023.xlsx", **report_sheets("Orhei", 2023))

@@ -217,7 +217,10 @@ def _year_filters(sb, years: list[int], wanted: tuple[str, ...], lg: str) -> Non
         rng = resolve("years", lambda r: len(r) == 2 and r[0] in ys and r[1] in ys, default_range(years),
                       fix=lambda r: (min(r), max(r)),
                       notice=lambda raw: _notice("years", ",".join(raw), "–".join(map(str, default_range(years)))))
-        view.bound("years", sb.select_slider, tuple(rng), lg, label=t("filter.years"), options=years)
+        # value= makes it a range slider for Streamlit's deserializer too: without it, the range
+        # the browser sends back at the next rerun is read as one year (the page then broke)
+        view.bound("years", sb.select_slider, tuple(rng), lg, label=t("filter.years"), options=years,
+                   also_default=True)
 
 
 def _indicator_notes(year: int, lg: str) -> dict[str, str]:

@@ -117,17 +117,20 @@ def _copy_back(name: str, key: str) -> None:
 
 
 def bound(name: str, make: Callable[..., Any], value: Any, lang: str, *, show: bool = True, variant: str = "",
-          **kwargs) -> Any:
+          also_default: bool = False, **kwargs) -> Any:
     """Draw a widget for the canonical ``name`` (``make(key=..., on_change=..., **kwargs)``, no
     default: it is seeded through session state) and return its value. ``value`` is the valid
     canonical value the caller resolved; ``show`` False keeps it out of the URL; ``variant`` is
-    whatever else changes the option texts (the year, for the indicator list): a new widget too."""
+    whatever else changes the option texts (the year, for the indicator list): a new widget too;
+    ``also_default`` passes ``value=`` too (a range slider is read back as a range only then)."""
     st.session_state[name] = value
     key = widget_key(name, lang) + (f"@{variant}" if variant else "")
     if st.session_state.get(key, _MISSING) != value:
         st.session_state[key] = value
     if show:
         st.session_state.setdefault(_SHOWN, []).append(name)
+    if also_default:
+        kwargs["value"] = value
     out = make(key=key, on_change=_copy_back, args=(name, key), **kwargs)
     st.session_state[name] = st.session_state.get(key, out)
     return st.session_state[name]
