@@ -9,6 +9,7 @@ same bytes, so what was checked is what is read.
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 
 from tipdash.ingest.grid import Grid
 from tipdash.ingest.limits import _MAX_WARNINGS, ReadError, _corrupt, _parse_ref, col_letter
@@ -39,6 +40,14 @@ def _groups(types: tuple) -> dict[bytes, list[int]]:
     return {t: [i for i, x in enumerate(types) if x == t] for t in set(types)}
 
 
+def _pick(seq, idx) -> tuple | list:
+    """The items of ``seq`` at the positions ``idx`` (a range: the whole block) in one C call."""
+    if isinstance(idx, range):
+        return seq
+    return itemgetter(*idx)(seq) if len(idx) > 1 else [seq[i] for i in idx]
+
+
+_KNOWN = (b"", b"inlineStr", b"s")
 _RARE_CTAG = re.compile(rb"<c[>/\t\n\r]")
 
 
@@ -134,7 +143,8 @@ class FastSheet(_Blocks):
 
     def cells(self, letters, rtext, s, types, f, v, simple, rich) -> None:
         cols = self.col_numbers(letters)
-        rows = [int(x) - 1 for x in rtext]
+        row_of = {x: int(x) - 1 for x in set(rtext)}             # a row's cells share its number
+        rows = list(map(row_of.__getitem__, rtext))
         vals: list = [None] * len(rows)
         kinds = set(types)
         groups = {types[0]: range(len(rows))} if len(kinds) == 1 else _groups(types)
@@ -145,7 +155,7 @@ class FastSheet(_Blocks):
                 self.numbers(idx, s, f, v, vals, rows, cols)
             elif t == b"s":
                 self.shared(idx, v, vals)
-            if t not in (b"", b"inlineStr", b"s") or None in (vals[i] for i in idx):
+            if t not in _KNOWN or None in _pick(vals, idx):
                 for i in idx:
                     if vals[i] is None and (t != b"" or v[i]):
                         vals[i] = self.other(rows[i], cols[i], t, s[i], f[i], v[i], simple[i], rich[i])
@@ -165,7 +175,7 @@ class FastSheet(_Blocks):
 
     def inline(self, idx, simple: tuple, rich: tuple, vals: list) -> None:
         """Inline strings: the simple ones decoded in one go."""
-        text = b"\x00".join([simple[i] for i in idx]).decode("utf-8")
+        text = b"\x00".join(_pick(simple, idx)).decode("utf-8")
         parts = text.split("\x00")
         if "&" in text or "\r" in text:
             parts = [xml_text(p.encode("utf-8")) if ("&" in p or "\r" in p) else p for p in parts]
@@ -184,7 +194,7 @@ class FastSheet(_Blocks):
     def numbers(self, idx, s, f, v, vals: list, rows: list, cols: list) -> None:
         """Numbers and dates (a number whose style has a date format); each (text, style) once."""
         cache, kinds, nk = self.numcache, self.kinds, len(self.kinds)
-        keys = [(v[i], s[i]) for i in idx]
+        keys = list(zip(_pick(v, idx), _pick(s, idx)))
         got = [cache.get(k) for k in keys]
         for i, key, x in zip(idx, keys, got):
             if x is None:
