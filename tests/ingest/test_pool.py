@@ -92,35 +92,3 @@ def test_answers_that_are_not_plain_data_are_refused():
         plain.unvalue({"__reduce__": "os.system"})
     with pytest.raises(plain.Malformed):
         plain.loads(b"\x80\x04\x95")                 # a pickle is not JSON
-
-
-def test_dictionary_columns_cross_once_and_bad_codes_are_refused(tmp_path):
-    """A text column whose values repeat crosses from the worker as its distinct values and an
-    index per row; the parent decodes it to the same column, and refuses an index that is out of
-    range, negative or not a number (a worker taken over by a file could send one)."""
-    from tipdash.ingest import check, plain
-
-    rows = [["Orhei", 2022, "yes", 1, None, None, None, None, None, None]]
-    path = make_summary_csv(tmp_path, rows)
-    meta, facts = check.check_file(path.name, path.read_bytes())
-    f = check.batch_file(path.name, 1, "", plain.loads(plain.dumps(meta)))
-    col = ["informare", None, "instruire"] * 10
-    coded = check._coded(col)
-    assert len(coded["values"]) == 3 and len(coded["codes"]) == 30
-    assert check._coded(col[:9]) == col[:9]                          # short: sent as it is
-    assert check._coded([f"text {i}" for i in range(30)]) == [f"text {i}" for i in range(30)]   # few repeats
-    assert check._coded(list(range(30)) * 2) == list(range(30)) * 2  # not text
-    width = len(facts["subs"][0]["summary"])
-    good = plain.loads(plain.dumps(facts))
-    good["subs"][0]["summary"][0] = {"values": ["Summary"], "codes": [0]}
-    assert check.fact_columns(good, f)[0]["summary"][0] == ["Summary"]
-    assert check._column(plain.loads(plain.dumps(coded))) == col
-    for codes in ([1], [-1], ["0"], [0.5], [None]):
-        bad = plain.loads(plain.dumps(facts))
-        bad["subs"][0]["summary"][0] = {"values": ["Summary"], "codes": codes}
-        with pytest.raises(plain.Malformed):
-            check.fact_columns(bad, f)
-    bad["subs"][0]["summary"][0] = {"values": ["Summary"], "codes": [0], "more": 1}
-    with pytest.raises(plain.Malformed):
-        check.fact_columns(bad, f)
-    assert width == 2 + len(check.FACT_COLUMNS["summary"])

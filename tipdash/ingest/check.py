@@ -55,32 +55,16 @@ def _problem(p: Problem) -> list:
 _DATE_COLUMNS = {"date", "end_date", "start_date"}
 
 
-def _columns(table: str, cols: list[list]) -> list:
-    """The fact columns with dates as ISO text (each distinct date formatted once), a text
-    column with repeats as a dictionary (`_coded`)."""
+def _columns(table: str, cols: list[list]) -> list[list]:
+    """The fact columns with dates as ISO text (each distinct date formatted once)."""
     names = ("sheet", "row_no", *FACT_COLUMNS[table])
     out = []
     for name, col in zip(names, cols):
         if name in _DATE_COLUMNS:
             iso = {d: d.isoformat() for d in set(col) if d is not None}
             col = [iso[d] if d is not None else None for d in col]
-        out.append(_coded(col))
+        out.append(col)
     return out
-
-
-def _coded(col: list):
-    """A text column in which most rows repeat a value (the sheet name, a type, a date, a target
-    group) as ``{"values": its distinct values (blank: null), "codes": each row's index in
-    them}``: each text crosses to the parent once."""
-    n = len(col)
-    if n < 16 or next((v for v in col if v is not None), None).__class__ is not str:
-        return col
-    distinct = set(col)
-    if len(distinct) * 2 > n:
-        return col
-    values = list(distinct)
-    index = {v: i for i, v in enumerate(values)}
-    return {"values": values, "codes": list(map(index.__getitem__, col))}
 
 
 # ------------------------------------------------------------------------------ parent side
@@ -154,8 +138,7 @@ def _unsource(r) -> SourceRow:
 
 
 def fact_columns(facts, f: BatchFile) -> list[dict[str, list[list]]]:
-    """The decoded facts of ``f``: per submission, table -> columns (checked for shape; a
-    dictionary column, see `_coded`, decoded)."""
+    """The decoded facts of ``f``: per submission, table -> columns (checked for shape)."""
     subs = need(need(facts, dict, "facts").get("subs"), list, "facts")
     if len(subs) != len(f.parsed.submissions):
         raise Malformed("facts")
@@ -164,22 +147,6 @@ def fact_columns(facts, f: BatchFile) -> list[dict[str, list[list]]]:
         for table, cols in per_sub.items():
             if table not in FACT_COLUMNS or not isinstance(cols, list) or len(cols) != 2 + len(FACT_COLUMNS[table]):
                 raise Malformed("facts table")
-            cols[:] = [_column(c) for c in cols]
-            if len({len(c) for c in cols}) > 1:
+            if len({len(need(c, list, "column")) for c in cols}) > 1:
                 raise Malformed("facts columns")
     return subs
-
-
-def _column(c) -> list:
-    if isinstance(c, list):
-        return c
-    need(c, dict, "column")
-    if c.keys() != {"values", "codes"}:
-        raise Malformed("column")
-    values, codes = need(c["values"], list, "column values"), need(c["codes"], list, "column codes")
-    try:
-        if codes and (min(codes) < 0 or max(codes) >= len(values)):
-            raise Malformed("column code")
-        return list(map(values.__getitem__, codes))
-    except TypeError:                              # a code that is not a number
-        raise Malformed("column code") from None
