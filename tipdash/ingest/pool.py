@@ -67,12 +67,16 @@ class _Worker:
         for pipe in (self.proc.stdin, self.proc.stdout):
             with contextlib.suppress(OSError):     # above /proc/sys/fs/pipe-max-size: keep the default
                 fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+        self.buf = bytearray()                     # read from the worker, not yet taken
+
+    # Each system call below gives up the GIL and must get it back from the writing thread
+    # (up to 5 ms when that thread is busy) while the worker waits: a request goes in one write,
+    # an answer is read in as few reads as the pipe allows.
 
     def ask(self, name: str, data: bytes, deadline: float) -> Answer:
         head = json.dumps({"name": name, "size": len(data)}).encode()
         try:
-            self.proc.stdin.write(_LEN.pack(len(head)) + head)
-            self.proc.stdin.write(data)
+            self.proc.stdin.write(b"".join((_LEN.pack(len(head)), head, data)))
             self.proc.stdin.flush()
         except (BrokenPipeError, OSError):
             raise self.death() from None
@@ -94,18 +98,21 @@ class _Worker:
         return self.read(n, deadline)
 
     def read(self, n: int, deadline: float) -> bytes:
+        """``n`` bytes of the answer (what is in the pipe beyond them is kept for the next frame:
+        a worker sends nothing before it is asked, so it is this answer's)."""
         fd = self.proc.stdout.fileno()
-        parts, got = [], 0
-        while got < n:
+        buf = self.buf
+        while len(buf) < n:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([fd], [], [], left)[0]:
                 raise _Gone("unsafe.timeout", seconds=round(WALL_SECONDS))
-            b = os.read(fd, min(n - got, 1 << 20))
+            b = os.read(fd, max(n - len(buf), PIPE_BYTES))
             if not b:
                 raise self.death()
-            parts.append(b)
-            got += len(b)
-        return b"".join(parts)
+            buf += b
+        out = bytes(memoryview(buf)[:n])
+        del buf[:n]
+        return out
 
     def death(self) -> _Gone:
         try:
