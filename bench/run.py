@@ -406,7 +406,8 @@ def notes(results: dict, cfg: dict) -> list[str]:
         f"{cfg['big_runs']} runs (the slowest measurement), the others {cfg['runs']}. Fewer runs than "
         "that means the wall-clock budget cut them (see import.runs / target_runs).",
         "import_s: tipdash.ingest.import_paths of every workbook into a fresh database, timed in a fresh "
-        "process (interpreter start and imports excluded).",
+        "process (interpreter start and imports excluded: DuckDB, pandas and pyarrow are loaded before "
+        "the timer, as pandas is for the openpyxl read).",
         f"import_vs_openpyxl = (pandas.read_excel(engine='openpyxl', sheet_name=None) time for the same "
         f"workbooks) / import_s; above 1 means tipdash's whole import is faster than that read alone. When "
         f"there are more than {cfg['sample']} workbooks, the openpyxl read is timed on a fixed random sample "
