@@ -21,8 +21,9 @@ _CELL = re.compile(
     rb'(?:<is><t(?: xml:space="preserve")?>([^<]*)</t></is>|<is>(.*?)</is>)?</c>)',
     re.S)
 #: the cells most writers emit, a strict subset of _CELL (no formula, no style after the type, no
-#: xml:space or rich text in an inline string): six groups and no alternatives to try, about twice
-#: as fast; where it matches, _CELL matches the same text with the same values
+#: xml:space or rich text in an inline string): six groups and no alternatives to try (a third
+#: faster on a 10 000-cell sheet: 4.5 ms, not 5.8); where it matches, _CELL matches the same text
+#: with the same values
 _CELL_COMMON = re.compile(
     rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="([0-9]{1,9})")?(?: t="([a-zA-Z]{1,9})")?'
     rb'(?:/>|>(?:<v>([^<]*)</v>)?(?:<is><t>([^<]*)</t></is>)?</c>)')
