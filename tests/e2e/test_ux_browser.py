@@ -106,6 +106,8 @@ def test_the_map_png_says_what_it_is(history_page, lang, title, source):
     pg = history_page
     _open(pg, f"lang={lang}&year=2021&indicator=trainings&units=MD-CA")
     button = {"en": "PNG image", "ro": "Imagine PNG"}[lang]
+    pg.get_by_role("button", name={"en": "Image (PNG, SVG)", "ro": "Imagine (PNG, SVG)"}[lang]).first.click()
+    pg.get_by_role("button", name=button).first.wait_for(timeout=60_000)     # the menu reruns the page
     with pg.expect_download(timeout=120_000) as dl:
         pg.get_by_role("button", name=button).first.click()
     assert dl.value.suggested_filename == f"tipdash_map_trainings_2021_{lang}.png"

@@ -181,8 +181,10 @@ def test_map_2022_table_has_35_rows_7_not_reported(db):
     assert "around 500" in shown                           # approximate national figure
     assert "28 of 35" in shown
     labels = [b.label for b in at.get("download_button")]
-    assert labels[:2] == ["PNG image", "SVG image"]                       # the map's image
-    assert labels[2:5] == ["Download CSV", "Download Excel", "Data package (zip)"]   # the table's
+    assert labels[:3] == ["Download CSV", "Download Excel", "Data package (zip)"]   # the table's
+    assert "PNG image" not in labels                # the map's image buttons: only in the open menu
+    opened = [b.label for b in run("map", "en", state={"img_map": True}).get("download_button")]
+    assert opened[:2] == ["PNG image", "SVG image"]
 
 
 def test_map_figure_draws_every_unit_once_with_its_status(db):

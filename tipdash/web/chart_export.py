@@ -45,10 +45,16 @@ def footer() -> list[str]:
 
 def image_buttons(fig, *, name: str, title: str, year: Any = None, key: str,
                   names: dict[str, str] | None = None) -> None:
-    """PNG / SVG download buttons of ``fig`` (rendered only when asked for: a few seconds)."""
+    """An "Image (PNG, SVG)" menu under ``fig`` whose two download buttons are drawn only while
+    it is open (each button per chart in every run cost every visitor's run its time); the image
+    itself is rendered only when asked for (a few seconds)."""
     lg = lang()
+    menu = st.popover(t("common.download_image"), icon=":material/image:", key=f"img_{key}", on_change="rerun",
+                      help=t("common.download_image_help"))
+    if not menu.open:
+        return
     subtitle, foot = view_summary(year), footer()
-    row = st.container(horizontal=True, gap="small")
+    row = menu.container(horizontal=True, gap="small")
     for fmt in ("png", "svg"):
         row.download_button(
             t(f"common.download_{fmt}"), key=f"img_{key}_{fmt}", on_click="ignore", icon=":material/image:",
