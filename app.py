@@ -40,7 +40,7 @@ except Exception as exc:  # noqa: BLE001 -- say what is wrong instead of a trace
 
 web.sidebar_filters(page_id if _may_open(page_id) else None)
 share = st.sidebar.container()      # the link to this view: filled once the page has drawn its parts
-web_auth.sidebar()
+web_auth.sidebar(locked=not _may_open(page_id))
 st.sidebar.caption(web.t("app.subtitle"))
 web.show_notices()
 web_auth.show_notices()

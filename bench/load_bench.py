@@ -145,6 +145,7 @@ def admin_session(url: str) -> Session:
 
     s = Session(url, timeout=900)
     s.rerun(page="", query="")
+    s.open(web_auth.FORM_OPEN)
     s.set(web_auth.FORM_USER, os.environ["BENCH_USER"])
     s.set(web_auth.FORM_PASSWORD, os.environ["BENCH_PASSWORD"])
     s.click(web_auth.FORM_SUBMIT)

@@ -140,6 +140,11 @@ class Session:
             state.string_value = str(value)
         self._states[wid] = state
 
+    def open(self, key: str) -> Run:
+        """Open a keyed expander or popover drawn by an earlier run (what it holds is then drawn)."""
+        self.set(key, True)
+        return self.rerun()
+
     def click(self, key: str) -> Run:
         """Click a button or a form's submit button (by user key or id) and wait for the run."""
         return self.rerun(triggers=(key,))
@@ -213,6 +218,8 @@ class Session:
             kind = fwd.WhichOneof("type")
             if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 self._element(fwd.delta.new_element, run)
+            elif kind == "delta" and fwd.delta.WhichOneof("type") == "add_block":
+                self._block(fwd.delta.add_block)
             elif kind == "new_session":
                 self.session_id = fwd.new_session.initialize.session_id or self.session_id
             elif kind == "page_not_found":
@@ -237,9 +244,19 @@ class Session:
                 run.texts.append(value)
         wid = getattr(body, "id", "") if "id" in body.DESCRIPTOR.fields_by_name else ""
         if wid:
-            self.widgets[wid] = wid
-            if wid.startswith("$$ID-"):                    # keyed widget: "$$ID-<hash>-<user key>"
-                self.widgets[wid.split("-", 2)[-1]] = wid
+            self._remember(wid)
+
+    def _block(self, block) -> None:
+        """A keyed expander or popover is a widget too (its open state): remember its id."""
+        kind = block.WhichOneof("type")
+        wid = getattr(block, kind).id if kind in ("expandable", "popover") else ""
+        if wid:
+            self._remember(wid)
+
+    def _remember(self, wid: str) -> None:
+        self.widgets[wid] = wid
+        if wid.startswith("$$ID-"):                        # keyed widget: "$$ID-<hash>-<user key>"
+            self.widgets[wid.split("-", 2)[-1]] = wid
 
     # ------------------------------------------------------------------ lifetime
     def close(self) -> None:

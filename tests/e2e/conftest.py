@@ -201,8 +201,12 @@ def wait_idle(pg, timeout: float = 30_000) -> None:
 
 
 def sign_in(pg, name: str, password: str) -> None:
-    """Sign in with the sidebar form (the session then lives until a reload: navigate with nav_to)."""
+    """Sign in with the sidebar form (the session then lives until a reload: navigate with nav_to);
+    the form is drawn once its "Sign in" panel is open."""
     form = pg.locator("[data-testid='stSidebar'] [data-testid='stForm']")
+    if not form.count():
+        pg.locator("[data-testid='stSidebar'] [data-testid='stExpander'] summary").first.click()
+        form.wait_for(timeout=30_000)
     form.locator("input[type='text']").fill(name)
     form.locator("input[type='password']").fill(password)
     form.get_by_test_id("stBaseButton-primaryFormSubmit").click()

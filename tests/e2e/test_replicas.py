@@ -192,6 +192,7 @@ def test_an_import_through_one_replica_is_seen_by_the_other(proxy, tmp_path):
             Session(url, cookies={COOKIE: "a"}, ssl_context=ctx, timeout=120) as admin:
         assert "28 of 35" in reader.rerun("", "lang=en&year=2022").text
         assert admin.rerun("", "lang=en").ok
+        admin.open(web_auth.FORM_OPEN)
         admin.set(web_auth.FORM_USER, ADMIN[0])
         admin.set(web_auth.FORM_PASSWORD, ADMIN[1])
         assert "Signed in as" in admin.click(web_auth.FORM_SUBMIT).text

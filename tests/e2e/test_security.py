@@ -242,6 +242,7 @@ def test_a_png_named_xlsx_is_rejected_and_the_upload_route_is_guarded(page, e2e_
 # ---------------------------------------------------------------------------- lockout, clear_cache, metrics
 
 def _form_sign_in(s, name: str, password: str):
+    s.open(web_auth.FORM_OPEN)                  # the "Sign in" panel draws its form when open
     s.set(web_auth.FORM_USER, name)
     s.set(web_auth.FORM_PASSWORD, password)
     return s.click(web_auth.FORM_SUBMIT)

@@ -64,10 +64,13 @@ def db(tmp_path_factory):
 
 
 def signed_in(at: AppTest, role: str | None, name: str | None = None) -> AppTest:
-    """Simulate a signed-in session (what the sidebar form stores); role None = anonymous."""
+    """Simulate a signed-in session (what the sidebar form stores); role None = anonymous, with the
+    "Sign in" panel open (its form is drawn only then)."""
     from tipdash.web import auth as web_auth
 
-    if role is not None:
+    if role is None:
+        at.session_state[web_auth.FORM_OPEN] = True
+    else:
         name = name or {"admin": ADMIN[0], "analyst": ANALYST[0]}[role]
         at.session_state[web_auth.USER] = name
         at.session_state[web_auth.ROLE] = role

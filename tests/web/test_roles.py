@@ -255,6 +255,17 @@ def oidc_table(db, monkeypatch):
     path.write_text(saved, encoding="utf-8")
 
 
+def test_the_sign_in_form_is_drawn_only_when_its_panel_is_open(db):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)        # a visitor: the panel as it starts
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert [e.label for e in at.sidebar.expander] == ["Sign in"]
+    assert not [w for w in at.text_input if w.key == web_auth.FORM_USER]
+    opened = run("map", "en")                                  # the tests' visitor opens it
+    assert opened.text_input(key=web_auth.FORM_USER) and opened.button(key=web_auth.FORM_SUBMIT)
+
+
 def test_oidc_shows_the_login_button_instead_of_the_form(db, oidc_table):
     at = app()
     at.secrets["auth"] = OIDC_SECRETS

@@ -1,21 +1,21 @@
 """Sign-in in the dashboard (streamlit side of tipdash.auth).
 
-* the sidebar form (user, password) -> ``auth.authenticate`` with the rate limiter of the
-  database (``auth.rate_limiter``: a state file shared by every server process, never a
-  Streamlit cache, which any client's ``clear_cache`` message empties), counting failures per
-  user name, per password and per client address (``client``); or, where ``st.secrets`` has an
-  ``[auth]`` section (an OpenID Connect provider), ``st.login()`` and ``auth.oidc_role(st.user.email)``;
-* the signed-in user, role and time live in ``st.session_state`` (so a browser reload, which
-  starts a new Streamlit session, signs a password user out);
-* ``check_session`` runs first on every run (app.py): it ends expired sessions
-  (``auth.session_expired``) and follows role changes in users.toml. Widget callbacks run
-  before app.py, so every privileged callback is wrapped in ``privileged(permission)``, which
-  runs the same check again and refuses (message + ``refused`` audit event) when it fails;
-* ``allowed(permission)`` is the one check the pages use (through ``require``, below), whatever the
-  way of signing in: ``auth.allowed(role, permission, settings)``;
-* sign-ins, failed sign-ins and sign-outs are recorded with ``store.log_event`` beside the
-  database (the Audit page shows them with the imports and reverts), BEFORE the action: when
-  the event cannot be written (full disk) the sign-in does not happen (``audited``).
+* the sidebar form (user, password; in a "Sign in" panel, drawn when opened) -> ``auth.authenticate`` with the
+  rate limiter of the database (``auth.rate_limiter``: a state file shared by every server process, never a
+  Streamlit cache, which any client's ``clear_cache`` message empties), counting failures per user name, per
+  password and per client address (``client``); or, where ``st.secrets`` has an ``[auth]`` section (an OpenID
+  Connect provider), ``st.login()`` and ``auth.oidc_role(st.user.email)``;
+* the signed-in user, role and time live in ``st.session_state`` (a browser reload, which starts a new Streamlit
+  session, signs a password user out);
+* ``check_session`` runs first on every run (app.py): it ends expired sessions (``auth.session_expired``) and
+  follows role changes in users.toml. Widget callbacks run before app.py, so every privileged callback is
+  wrapped in ``privileged(permission)``, which runs the same check again and refuses (message + ``refused``
+  audit event) when it fails;
+* ``allowed(permission)`` is the one check the pages use (through ``require``, below), whatever the way of
+  signing in: ``auth.allowed(role, permission, settings)``;
+* sign-ins, failed sign-ins and sign-outs are recorded with ``store.log_event`` beside the database (the Audit
+  page shows them with the imports and reverts), BEFORE the action: when the event cannot be written (full disk)
+  the sign-in does not happen (``audited``).
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from tipdash.web.cache import db_path
 from tipdash.web.state import page_guard, t
 
 USER, ROLE, AT, VIA = "auth_user", "auth_role", "auth_signed_in_at", "auth_via"
-FORM_USER, FORM_PASSWORD, FORM_SUBMIT = "signin_user", "signin_password", "signin_submit"
+FORM_USER, FORM_PASSWORD, FORM_SUBMIT, FORM_OPEN = "signin_user", "signin_password", "signin_submit", "signin_open"
 _FORM_MSG = "_auth_form_message"      # (kind, text) under the sign-in form
 _NOTICE = "_auth_notice"              # (kind, text) at the top of the page: expiry, sign-out
 _OIDC_REFUSED = "_auth_oidc_refused"  # e-mail already recorded as refused in this session
@@ -349,8 +349,8 @@ def code_span(text: str) -> str:
     return "`" + _printable(text).replace("`", "'") + "`"
 
 
-def sidebar() -> None:
-    """The sign-in box: who is signed in and Sign out, or the form (or the OpenID button)."""
+def sidebar(locked: bool = False) -> None:
+    """Who is signed in and Sign out; or the OpenID button; or the form (``locked``: on a page that asks to sign in)."""
     ss = st.session_state
     box = st.sidebar.container(border=True)
     if ROLE in ss:
@@ -367,15 +367,15 @@ def sidebar() -> None:
         if box.button(t("auth.oidc_sign_in"), key="signin_oidc", type="primary", icon=":material/login:"):
             st.login(_oidc_provider())
         return
-    with box.form("signin", border=False, enter_to_submit=True):
-        st.markdown(f"**{t('auth.sign_in_title')}**")
-        st.text_input(t("auth.user"), key=FORM_USER, max_chars=64, autocomplete="username")
-        st.text_input(t("auth.password"), key=FORM_PASSWORD, type="password", max_chars=256,
-                      autocomplete="current-password")
-        st.form_submit_button(t("auth.submit"), key=FORM_SUBMIT, on_click=_sign_in, type="primary",
-                              icon=":material/login:")
-    msg = ss.pop(_FORM_MSG, None)
-    if msg:
+    # most visitors never sign in: the form is drawn only in its open panel, or on a locked page
+    where = box if locked else box.expander(t("auth.sign_in_title"), key=FORM_OPEN, on_change="rerun")
+    if locked or where.open:
+        with where.form("signin", border=False, enter_to_submit=True):
+            _ = locked and st.markdown(f"**{t('auth.sign_in_title')}**")
+            st.text_input(t("auth.user"), key=FORM_USER, max_chars=64, autocomplete="username")
+            st.text_input(t("auth.password"), key=FORM_PASSWORD, type="password", max_chars=256, autocomplete="current-password")
+            st.form_submit_button(t("auth.submit"), key=FORM_SUBMIT, on_click=_sign_in, type="primary", icon=":material/login:")
+    if msg := ss.pop(_FORM_MSG, None):
         box.error(msg[1])
 
 
