@@ -117,6 +117,8 @@ def sign_in(page) -> bool:
     user, password = os.environ.get("BENCH_USER"), os.environ.get("BENCH_PASSWORD")
     if not user or not password:
         return False
+    if not page.locator(".st-key-signin_user input").count():     # the "Sign in" panel draws the form when open
+        page.locator(".st-key-signin_open summary").click()
     page.locator(".st-key-signin_user input").fill(user)
     page.locator(".st-key-signin_password input").fill(password)
     page.locator(".st-key-signin_submit button").click()

@@ -371,7 +371,7 @@ def sidebar(locked: bool = False) -> None:
     where = box if locked else box.expander(t("auth.sign_in_title"), key=FORM_OPEN, on_change="rerun")
     if locked or where.open:
         with where.form("signin", border=False, enter_to_submit=True):
-            _ = locked and st.markdown(f"**{t('auth.sign_in_title')}**")
+            st.markdown(f"**{t('auth.sign_in_title')}**" if locked else "")      # the panel has the title
             st.text_input(t("auth.user"), key=FORM_USER, max_chars=64, autocomplete="username")
             st.text_input(t("auth.password"), key=FORM_PASSWORD, type="password", max_chars=256, autocomplete="current-password")
             st.form_submit_button(t("auth.submit"), key=FORM_SUBMIT, on_click=_sign_in, type="primary", icon=":material/login:")
