@@ -16,7 +16,7 @@ from tipdash import i18n, privacy
 from tipdash.i18n.formats import collation_key
 from tipdash.values import is_missing
 from tipdash.web import palette
-from tipdash.web.cache import available_years, data, get_store, shared
+from tipdash.web.cache import available_years, data, db_key, shared
 from tipdash.web.cache import figure as cached_figure
 from tipdash.web.charts import chart
 from tipdash.web.map import CLASS_COLOURS, STATUS_STYLE, _class_label, _classes
@@ -32,8 +32,7 @@ def history_frame(indicator: str) -> pd.DataFrame:
     """``unit_years`` over the commission years (victims protected), with each unit-year's
     ``category``: value, zero, suppressed, not_given, not_reported (the map's statuses); computed
     once per published database."""
-    s = get_store()
-    return shared("table", "history_frame", lambda: _history_frame(indicator), str(s.path), s.version,
+    return shared("table", "history_frame", lambda: _history_frame(indicator), *db_key(),
                   indicator).copy(deep=False)
 
 
@@ -248,16 +247,16 @@ def heat_table(indicator: str, codes: list[str] | None = None, *, key: str = "he
     if hist.empty:
         st.info(t("page.common.no_data_import"))
         return
-    s = get_store()
+    db = db_key()
     lg, codes_key = lang(), tuple(codes or ())
     texts, download, css, classes = shared("table", "heat_frames", lambda: _heat_frames(lg, indicator, codes_key),
-                                           str(s.path), s.version, lg, indicator, codes_key)
+                                           *db, lg, indicator, codes_key)
     lg = lang()            # captured: AppTest formats options outside the session
     by = st.selectbox(t("page.history.sort_by"), ["name", *reversed(texts.columns)], key=f"{key}_sort",
                       format_func=lambda c: i18n.t("page.history.sort_name", lg) if c == "name"
                       else i18n.t("page.history.sort_year", lg, year=c))
     styler, download = shared("table", "heat_sorted", lambda: _sorted_heat(hist, indicator, texts, download, css, by,
-                                                                            key), str(s.path), s.version, lg,
+                                                                            key), *db, lg,
                               indicator, codes_key, by, key)
     st.dataframe(styler, key=f"tbl_{key}", height=min(38 + 35 * len(texts), 1300),
                  column_config=_right_aligned(tuple(texts.columns)))

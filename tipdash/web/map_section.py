@@ -10,7 +10,7 @@ import streamlit as st
 from tipdash import i18n, privacy
 from tipdash.values import is_missing
 from tipdash.web import map_years, view
-from tipdash.web.cache import available_years, data, get_store, national_row, shared
+from tipdash.web.cache import available_years, data, db_key, national_row, shared
 from tipdash.web.chart_export import image_buttons
 from tipdash.web.state import commission_codes, fmt_number, lang, resolve, t
 from tipdash.web.tables import protected_units
@@ -73,18 +73,18 @@ def map_section(year: int, indicator: str, units: tuple[str, ...]) -> tuple[int 
             st.info(t("page.map.change_victims"))
         else:
             base = _base_year(year, years)
-    s = get_store()
-    frame = shared("table", "map_protected", lambda: _protected(year, base), str(s.path), s.version, year,
+    db = db_key()
+    frame = shared("table", "map_protected", lambda: _protected(year, base), *db, year,
                    base).copy(deep=False)
     if base is None and not shared("table", "map_any_figure", lambda: frame[indicator].map(
-            lambda v: not is_missing(v)).any(), str(s.path), s.version, year, indicator):
+            lambda v: not is_missing(v)).any(), *db, year, indicator):
         _national_only(year, indicator)                  # said before the map is drawn
     profile = view.get("profile_unit")
     key = (indicator, year, tuple(years), base, tuple(sorted(units)), (profile,) if profile else (), is_phone())
-    fig = shared("figure", "map_years", lambda: _figure(*key), str(s.path), s.version, lg, key)
+    fig = shared("figure", "map_years", lambda: _figure(*key), *db, lg, key)
     label = i18n.indicator_label(indicator, lg)
     title = map_years._title(label, year, base)
-    summary = shared("table", "map_summary", lambda: text_summary(frame, indicator, base), str(s.path), s.version,
+    summary = shared("table", "map_summary", lambda: text_summary(frame, indicator, base), *db,
                      lg, year, base, indicator)
     st.plotly_chart(fig, on_select=_on_select, selection_mode="points", key="map", alt=f"{title}. {summary}",
                     config={"displaylogo": False, "scrollZoom": True, "modeBarButtonsToRemove": ["toImage"]})

@@ -17,7 +17,7 @@ from tipdash.i18n.formats import published
 from tipdash import series_vocab as sv
 from tipdash.values import is_missing
 from tipdash.web import palette
-from tipdash.web.cache import available_years, data, get_store, national_row, shared
+from tipdash.web.cache import available_years, data, db_key, national_row, shared
 from tipdash.web.cache import figure as cached_figure
 from tipdash.web.charts import chart
 from tipdash.web.map import CLASS_COLOURS
@@ -149,8 +149,7 @@ def _texts() -> dict:
 
 
 def texts() -> dict:
-    s = get_store()
-    return shared("table", "national_texts", _texts, str(s.path), s.version, lang())
+    return shared("table", "national_texts", _texts, *db_key(), lang())
 
 
 def commissions_column(year: int) -> None:
@@ -219,7 +218,7 @@ def _tables() -> None:
     lg = lang()
     with st.expander(t("series.sources_title")):
         st.caption(t("series.sources_caption"))
-        table(shared("table", "national_sources", lambda: _sources(lg), str(get_store().path), get_store().version, lg),
+        table(shared("table", "national_sources", lambda: _sources(lg), *db_key(), lg),
               "national_sources", key="nat_sources")
     if st.toggle(t("series.data_title"), key="nat_table"):       # 400 rows: built only when asked for
         series = data("national_series")
