@@ -3,7 +3,7 @@ unsuppressed downloads (the events log beside it), newest first; the users, read
 import pandas as pd
 import streamlit as st
 
-from tipdash import auth, i18n, store, web
+from tipdash import auth, i18n, web
 from tipdash.web import auth as web_auth
 
 web.require("audit")  # admins only; anyone else gets the sign-in prompt
@@ -13,7 +13,7 @@ st.caption(web.t("page.audit.intro"))
 
 COLUMNS = ["at", "who", "action", "detail", "sha256"]
 
-log = store.audit_log(web.get_store())   # not cached: the events log changes without a new database
+log = web.audit_log()   # read again whenever a database is published or the events log grows
 
 
 def action_label(code) -> str:
@@ -30,7 +30,7 @@ if len(log):
     c2.metric(web.t("page.audit.metric_failed"), int((shown["action"] == "sign_in_failed").sum()))
     c3.metric(web.t("page.audit.metric_unsuppressed"), int((shown["action"] == "download_unsuppressed").sum()))
     shown = shown[COLUMNS].reset_index(drop=True)
-    shown["action"] = [action_label(a) for a in shown["action"]]
+    shown["action"] = shown["action"].map({a: action_label(a) for a in actions})
     web.table(shown, "audit", filters={"action": list(chosen)} if chosen else None, key="audit_log")
 else:
     st.info(web.t("page.audit.empty"))

@@ -6,8 +6,9 @@ import streamlit as st
 
 from tipdash import web
 from tipdash.i18n import formats
-from tipdash.reports import campaign, drafts
+from tipdash.reports import campaign
 from tipdash.web import campaign as web_campaign
+from tipdash.web.report import year_lock
 
 web.require("campaign")  # admins only
 
@@ -18,9 +19,8 @@ head.title(web.t("campaign.title", year=year))
 head.caption(web.t("campaign.intro"))
 web_campaign.message()
 
-reader = web.get_store()                 # not cached: drafts change without anything else changing
 due = campaign.deadline(year)
-locked, info = drafts.locked(reader, year)
+locked, info = year_lock(year)
 if due is None:
     st.info(web.t("campaign.no_deadline", year=year), icon=":material/event_busy:")
 else:
@@ -31,7 +31,7 @@ if locked:
 else:
     st.info(web.t("campaign.open", year=year), icon=":material/lock_open:")
 
-status = campaign.status(reader, year, due=due, is_locked=locked)
+status = web_campaign.year_status(year, due, locked)
 st.markdown(web.t("campaign.counts", **web_campaign.counts(status)))
 
 st.subheader(web.t("campaign.table"))

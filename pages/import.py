@@ -5,7 +5,7 @@ import streamlit as st
 
 from tipdash import exports, ingest, store, web
 from tipdash.web import auth as web_auth
-from tipdash.web.importing import banner, do_revert, files_frame, problems_frame, revert_choices
+from tipdash.web.importing import banner, do_revert, files_frame, problems_frame, revert_menu
 
 web.require("import")  # admins only; anyone else gets the sign-in prompt
 
@@ -84,8 +84,7 @@ if not web_auth.allowed("revert"):
 st.subheader(web.t("page.import.revert_title"))
 st.caption(web.t("page.import.revert_caption"))
 
-
-choices = revert_choices(hist)
+choices = revert_menu(hist)
 if choices:
     target = st.selectbox(web.t("page.import.revert_pick"), list(choices), index=None, key="revert_id",
                           format_func=lambda i: choices.get(i, str(i)),

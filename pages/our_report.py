@@ -25,18 +25,23 @@ except drafts.Forbidden:
 head.title(web.t("report.title", unit=web.unit_name(unit), year=year))
 head.caption(web.t("report.intro"))
 base, version, draft = rep.load_state(unit, year)
-locked, lock_info = drafts.locked(web.get_store(), year)
+locked, lock_info = rep.year_lock(year)
 rep.status_lines(draft, {**lock_info, "year": year} if locked else None)
 gen = rep.generation(unit, year)
 lg = web.lang()
 
 
+checked: dict = {}
+
+
 def places_of(content):
-    return rep.problems_by_place(rc.validate(content, unit, year, lg))
+    """The form's content validated (once per run: the problems below come from here too)."""
+    checked["problems"] = rc.validate(content, unit, year, lg)
+    return rep.problems_by_place(checked["problems"])
 
 
 content = rep.form(base, places_of, locked, gen)
-problems = rc.validate(content, unit, year, lg)
+problems = checked["problems"]
 errors = sum(p.errors for p in problems)
 if errors:
     st.error(plural_text("errors", errors, lg) + ".", icon=":material/error:")
@@ -61,7 +66,7 @@ if draft is not None and draft.version != version:          # someone else saved
               icon=":material/refresh:")
 
 st.subheader(web.t("report.workbook"))
-st.download_button(web.t("report.download"), data=rc.to_xlsx(content, unit, year, lg), key="rep_download",
+st.download_button(web.t("report.download"), data=lambda: rc.to_xlsx(content, unit, year, lg), key="rep_download",
                    file_name=f"raport_{unit}_{year}.xlsx", on_click="ignore", icon=":material/download:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 up = st.file_uploader(web.t("report.upload"), type=["xlsx", "xls", "ods"], key=f"rep_upload_{gen}",

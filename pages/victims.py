@@ -1,5 +1,4 @@
 """Victims: identified victims and presumed victims, nationally and by unit, with every figure protected."""
-import pandas as pd
 import streamlit as st
 
 from tipdash import exports, i18n, privacy, web
@@ -73,27 +72,10 @@ else:
 
 # --- unsuppressed download (roles with download_unsuppressed) --------------------------------------
 if web_auth.allowed("download_unsuppressed"):
-    def raw_figures() -> pd.DataFrame:
-        """Every figure of this page as reported, small counts included (NOT through privacy)."""
-        rows = []
-        if not f.units:
-            nat = web.data("national", f.year).set_index("indicator").loc["victims"]
-            rows += [(web.t(f"page.victims.raw.{k}"), "", nat.get(k)) for k in ("total", "districts_sum",
-                                                                                 "national_level")]
-        for r in web.data("unit_year", f.year)[["code", "victims"]].to_dict("records"):
-            if not f.units or r["code"] in f.units:
-                rows.append((i18n.column_label("unit", lang), web.unit_name(r["code"]), r["victims"]))
-        for dim in dims:
-            for r in web.data("victims", f.year, [dim], units=f.units_arg).to_dict("records"):
-                rows.append((i18n.column_label(dim, lang), i18n.vocab_label(dim, r[dim], lang), r["count"]))
-        for r in web.data("assistance", f.year, units=f.units_arg).to_dict("records"):
-            rows.append((web.t("page.victims.assistance"), i18n.column_label(r["type"], lang), r["count"]))
-        return pd.DataFrame(rows, columns=["dimension", "category", "count"])
-
     raw_meta = {"view": "victims_unsuppressed", "year": f.year, "lang": lang,
                 "filters": {**flt, "suppression": "none"}, "source": web.t("page.victims.unsuppressed_source")}
     raw_name = exports.file_name("victims_unsuppressed", f.year, lang, "csv")
-    raw = exports.localise(raw_figures(), lang)   # here: the deferred data callable runs outside this session
+    raw = web_views.victims_raw(f.year, f.units)  # here: the deferred data callable runs outside this session
 
     with st.container(border=True):
         st.subheader(web.t("page.victims.unsuppressed_title"))

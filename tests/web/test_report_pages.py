@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.test_pages import db, frames, run, signed_in, texts  # noqa: F401
+from tests.web.test_pages import ADMIN, db, frames, run, signed_in, texts  # noqa: F401
 from tipdash import auth, i18n, store
 from tipdash.reports import drafts
 
@@ -87,3 +87,38 @@ def test_campaign_page_lists_35_commissions_and_locks_with_audit(users):
     assert not drafts.locked(store.Store(users), year)[0]
     actions = list(store.audit_log(store.Store(users))["action"])
     assert "year_lock" in actions and "year_unlock" in actions
+
+
+def test_campaign_page_follows_drafts_and_locks_made_elsewhere(users):
+    """The page's status is computed once per published database: a draft saved from another
+    session, and a lock, publish a new one and show at the next run of an open page."""
+    from tipdash.reports import content as rc
+
+    at = run("campaign", "en", role="admin")
+    year = at.selectbox(key="campaign_year").value
+
+    def status_of(code: str) -> str:
+        table = frames(at)[0]
+        return table.loc[table[table.columns[0]] == code, table.columns[2]].iloc[0]
+
+    before = status_of("MD-SO")
+    assert before == i18n.t("campaign.status.not_started", "en")
+    content = rc.empty()
+    content["commission"]["prepared_by"] = "Ion"
+    current = drafts.load(store.Store(users), "MD-SO", year)
+    drafts.save(users, "MD-SO", year, content, ADMIN[0], current.version if current else 0)
+    at.run()
+    assert status_of("MD-SO") == i18n.t("campaign.status.draft", "en")
+    drafts.set_lock(users, year, True, ADMIN[0])
+    at.run()
+    assert any(i18n.t("campaign.locked", "en", year=year, at="", user="")[:12] in w.value for w in at.warning)
+    drafts.set_lock(users, year, False, ADMIN[0], reason="test over")
+
+
+def test_audit_page_shows_an_event_logged_after_it_opened(users):
+    """The events log grows without a new database: the page reads it again when it has grown."""
+    at = run("audit", "en", role="admin")
+    assert "someone.new" not in frames(at)[0].to_string()
+    store.log_event(users, "someone.new", "sign_in_failed", "test")
+    at.run()
+    assert "someone.new" in frames(at)[0].to_string()

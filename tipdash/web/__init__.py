@@ -6,7 +6,7 @@ Pages call ``from tipdash import web`` and use the names below; sign-in is
 - ``state``: the session's language (``lang``, ``t``, ``unit_name``, ``fmt_number``), the pages
   (``PAGES``), the shared sidebar filters (``sidebar_filters``, ``filters``) and their URL binding;
 - ``cache``: the server's Store (``get_store``, ``db_path``), cached queries (``data``,
-  ``national_row``, ``available_years``) and objects built once for every session (``shared``);
+  ``national_row``, ``available_years``, ``audit_log``) and objects built once for every session (``shared``);
 - ``tables``: ``table`` (shown localised, with CSV/Excel downloads), ``protected_units``,
   ``protected_breakdown``;
 - ``charts``: ``bar``, ``period_bars``, ``periods_figure``, ``chart``, ``period_groups``, ``plotly_text``;
@@ -22,7 +22,7 @@ from tipdash.web import hardening
 hardening.apply()
 
 from tipdash.web.auth import require  # noqa: E402 -- after the server is hardened
-from tipdash.web.cache import available_years, data, db_path, get_store, national_row, shared, translations
+from tipdash.web.cache import audit_log, available_years, data, db_path, get_store, national_row, shared, translations
 from tipdash.web.charts import bar, chart, period_bars, period_groups, periods_figure, plotly_text
 from tipdash.web.profile import unit_profile
 from tipdash.web.state import (NUMERIC, PAGES, choice, commission_codes, default_range, filters, fmt_number, folded,
@@ -30,7 +30,8 @@ from tipdash.web.state import (NUMERIC, PAGES, choice, commission_codes, default
                                unit_name)
 from tipdash.web.tables import NA_MARK, protected_breakdown, protected_units, sort_by_unit, table
 
-__all__ = ["NA_MARK", "NUMERIC", "PAGES", "available_years", "bar", "chart", "choice", "commission_codes", "data",
+__all__ = ["NA_MARK", "NUMERIC", "PAGES", "audit_log", "available_years", "bar", "chart", "choice", "commission_codes",
+           "data",
            "db_path", "default_range", "filters", "fmt_number", "folded", "get_store", "lang", "national_row",
            "page_guard",
            "period_bars", "period_groups", "periods_figure", "plotly_text", "protected_breakdown", "protected_units",

@@ -151,12 +151,10 @@ def available_years() -> list[int]:
 
 
 def _national(year: int) -> tuple[pd.DataFrame, dict[str, dict[str, Any]]]:
-    s = get_store()
-
     def build():
         nat = privacy.protect_national(data("national", year))
         return nat, {r["indicator"]: r for r in nat.to_dict("records")}
-    return _NATIONAL.get((str(s.path), s.version, year), build)
+    return _NATIONAL.get((*db_key(), year), build)
 
 
 def national(year: int) -> pd.DataFrame:
@@ -170,11 +168,22 @@ def national_row(year: int, indicator: str) -> dict[str, Any]:
     return dict(_national(year)[1].get(indicator, {}))
 
 
+def audit_log() -> pd.DataFrame:
+    """``store.audit_log`` once per published database and state of the events log beside it (a
+    sign-in or download appends to the log without publishing a database). Read-only."""
+    s = get_store()
+    try:
+        ev = os.stat(store_mod.events_path(s.path))
+        events = (ev.st_ino, ev.st_mtime_ns, ev.st_size)
+    except OSError:
+        events = None
+    return shared("table", "audit_log", lambda: store_mod.audit_log(s), *db_key(), events)
+
+
 def translations() -> content.Translations:
     """The free text's translations (tipdash.i18n.content), once per published database; shared,
     not copied: every table of every run reads it, and nothing writes to it."""
-    s = get_store()
-    return _TRANSLATIONS.get((str(s.path), s.version), lambda: content.Translations.from_frame(data("translations")))
+    return _TRANSLATIONS.get(db_key(), lambda: content.Translations.from_frame(data("translations")))
 
 
 # ---------------------------------------------------------------------------- shared objects
@@ -276,9 +285,8 @@ def figure(builder: str, lang: str, *args):
     through ``shared``: once per server for the published database, the language and ``args``
     (plotly's validation costs tens of ms a figure; the views across years would not keep to
     250 ms without it). Shared read-only: do not change the figure."""
-    s = get_store()
     module, func = builder.rsplit(".", 1)
 
     def build():
         return getattr(importlib.import_module(f"tipdash.{module}"), func)(*args)
-    return shared("figure", builder, build, str(s.path), s.version, lang, args)
+    return shared("figure", builder, build, *db_key(), lang, args)

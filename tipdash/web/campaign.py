@@ -2,16 +2,27 @@
 their contacts, and the lock / unlock actions (each re-checked and audited)."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
 from tipdash import store
 from tipdash.reports import campaign, drafts
 from tipdash.web import auth as web_auth
-from tipdash.web.cache import db_path
+from tipdash.web.cache import db_key, db_path, get_store, shared
 from tipdash.web.state import t
 
 _MSG = "_campaign_msg"
+
+
+def year_status(year: int, due: dt.date | None, is_locked: bool) -> pd.DataFrame:
+    """``campaign.status`` of the year, once per published database and day: every draft saved,
+    submitted or locked publishes a new database, and "late" changes with the date. Read-only."""
+    today = dt.date.today()
+    return shared("table", "campaign_status", lambda: campaign.status(get_store(), year, today=today, due=due,
+                                                                      is_locked=is_locked),
+                  *db_key(), year, today, due, is_locked)
 
 
 def shown(df: pd.DataFrame) -> pd.DataFrame:

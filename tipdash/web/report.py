@@ -9,6 +9,7 @@ against users.toml again): a commission account never reads or writes another un
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 import pandas as pd
@@ -19,7 +20,7 @@ from tipdash.i18n import formats
 from tipdash.reports import content as rc
 from tipdash.reports import drafts
 from tipdash.web import auth as web_auth
-from tipdash.web.cache import db_path, get_store
+from tipdash.web.cache import db_key, db_path, get_store, shared
 from tipdash.web.state import lang, t, unit_name
 
 _VOCAB_KINDS = ("type", "target_group", "sex", "age_group", "exploitation", "status", "kind")
@@ -49,12 +50,17 @@ def _keys(unit: str, year: int) -> dict[str, str]:
 def load_state(unit: str, year: int, force: bool = False) -> tuple[dict, int, drafts.Draft | None]:
     """(content the editors start from, the version it is, the draft in the database now)."""
     ss, k = st.session_state, _keys(unit, year)
-    draft = drafts.load(get_store(), unit, year)
-    if force or k["base"] not in ss:
-        ss[k["base"]] = draft.content if draft else rc.empty()
+    draft = shared("table", "draft", lambda: drafts.load(get_store(), unit, year), *db_key(), unit, year)
+    if force or k["base"] not in ss:       # the session's own copy: the draft read is shared
+        ss[k["base"]] = copy.deepcopy(draft.content) if draft else rc.empty()
         ss[k["version"]] = draft.version if draft else 0
         ss[k["gen"]] = ss.get(k["gen"], 0) + 1
     return ss[k["base"]], ss[k["version"]], draft
+
+
+def year_lock(year: int) -> tuple[bool, dict | None]:
+    """``drafts.locked`` once per published database (a lock or unlock publishes a new one)."""
+    return shared("table", "report_lock", lambda: drafts.locked(get_store(), year), *db_key(), year)
 
 
 def generation(unit: str, year: int) -> int:

@@ -7,14 +7,19 @@ from typing import Any
 
 import pandas as pd
 
-from tipdash.web.cache import data, get_store, shared
-from tipdash.web.state import lang
-from tipdash.web.tables import sort_by_unit
+from tipdash import exports, i18n, privacy
+from tipdash.values import is_missing
+from tipdash.web.cache import data, db_key, shared
+from tipdash.web.state import NUMERIC, lang, t
+from tipdash.web.tables import protected_breakdown, protected_units, sort_by_unit
+
+
+#: the Victims page's breakdowns, in the order of its tabs
+VICTIM_DIMS = ("sex", "age_group", "exploitation", "status")
 
 
 def _once(name: str, build, *parts: Any) -> dict[str, Any]:
-    s = get_store()
-    return shared("table", f"views.{name}", build, str(s.path), s.version, lang(), *parts)
+    return shared("table", f"views.{name}", build, *db_key(), lang(), *parts)
 
 
 def reporting(year: int, first: int) -> dict[str, Any]:
@@ -53,10 +58,6 @@ def victims(year: int, units: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _victims(year: int, units: tuple[str, ...]) -> dict[str, Any]:
-    from tipdash import i18n, privacy
-    from tipdash.values import is_missing
-    from tipdash.web.tables import protected_breakdown, protected_units
-
     lg, units_arg = lang(), list(units) or None
     raw_total = data("national", year).set_index("indicator").at["victims", "total"]
     by_unit = sort_by_unit(protected_units(data("unit_year", year), raw_total)[["code", "reporting_status", "victims"]])
@@ -64,7 +65,7 @@ def _victims(year: int, units: tuple[str, ...]) -> dict[str, Any]:
         by_unit = by_unit[by_unit["code"].isin(units)]
     bd_total = None if units or is_missing(raw_total) else int(raw_total)
     breakdowns: dict[str, Any] = {}
-    for dim in ("sex", "age_group", "exploitation", "status"):
+    for dim in VICTIM_DIMS:
         if not data("victim_breakdown_reported", year, dim):
             breakdowns[dim] = None
             continue
@@ -78,6 +79,28 @@ def _victims(year: int, units: tuple[str, ...]) -> dict[str, Any]:
     return {"raw_total": raw_total, "by_unit": by_unit.reset_index(drop=True),
             "by_unit_given": not by_unit["victims"].map(is_missing).all(), "breakdowns": breakdowns,
             "assistance": asst, "assistance_given": bool(len(asst)) and not asst["count"].map(is_missing).all()}
+
+
+def victims_raw(year: int, units: tuple[str, ...]) -> pd.DataFrame:
+    """Every figure of the Victims page as reported, small counts included (NOT through privacy),
+    localised for the CSV of the roles with ``download_unsuppressed`` (the page checks the role)."""
+    return _once("victims_raw", lambda: exports.localise(_victims_raw(year, units), lang()), year, units)
+
+
+def _victims_raw(year: int, units: tuple[str, ...]) -> pd.DataFrame:
+    lg, units_arg, rows = lang(), list(units) or None, []
+    if not units:
+        nat = data("national", year).set_index("indicator").loc["victims"]
+        rows += [(t(f"page.victims.raw.{k}"), "", nat.get(k)) for k in ("total", "districts_sum", "national_level")]
+    for r in data("unit_year", year)[["code", "victims"]].to_dict("records"):
+        if not units or r["code"] in units:
+            rows.append((i18n.column_label("unit", lg), i18n.unit_name(r["code"], lg), r["victims"]))
+    for dim in VICTIM_DIMS:
+        for r in data("victims", year, [dim], units=units_arg).to_dict("records"):
+            rows.append((i18n.column_label(dim, lg), i18n.vocab_label(dim, r[dim], lg), r["count"]))
+    for r in data("assistance", year, units=units_arg).to_dict("records"):
+        rows.append((t("page.victims.assistance"), i18n.column_label(r["type"], lg), r["count"]))
+    return pd.DataFrame(rows, columns=["dimension", "category", "count"])
 
 
 def yearly_totals(years: tuple[int, ...], units: tuple[str, ...]) -> pd.DataFrame:
@@ -96,8 +119,6 @@ def timeline(y0: int, y1: int, units: tuple[str, ...], freq: str, by: str) -> di
 
 
 def _timeline(y0: int, y1: int, units: tuple[str, ...], freq: str, by: str) -> dict[str, Any]:
-    from tipdash import i18n
-
     lg, units_arg = lang(), list(units) or None
     acts = data("activities_timeline", y0, y1, freq=freq, by=by, units=units_arg)
     shown = acts.copy()
@@ -126,9 +147,6 @@ def map_page(frame: pd.DataFrame, year: int, indicator: str, base: int | None, u
 
 
 def _map_page(frame: pd.DataFrame, year: int, ind: str, base: int | None, units: tuple[str, ...]) -> dict[str, Any]:
-    from tipdash import i18n
-    from tipdash.web.state import NUMERIC, t
-
     uy = data("unit_year", year)
     cols = ["code", "reporting_status", "status_inferred", *NUMERIC, "completeness", "completeness_na", "file_name"]
     if base is not None:
