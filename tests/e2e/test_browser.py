@@ -163,6 +163,13 @@ def test_csv_download_is_plain_and_the_only_one(page):
     df = pd.read_csv(io.BytesIO(raw))
     assert list(df.columns[:2]) == ["Code", "Name"] and len(df) == 35
     assert set(df["Code"]) >= {"MD-CA", "MD-BA", "MD-CU"}
+    page.get_by_role("button", name="Excel, data package").first.click()      # drawn when opened
+    page.get_by_role("button", name="Download Excel").first.wait_for(timeout=60_000)
+    with page.expect_download(timeout=90_000) as xlsx_dl:
+        page.get_by_role("button", name="Download Excel").first.click()
+    assert xlsx_dl.value.suggested_filename == "tipdash_indicators_2022_en.xlsx"
+    sheet = pd.read_excel(xlsx_dl.value.path(), sheet_name=None, engine="openpyxl")
+    assert any(len(df) == 35 for df in sheet.values())
 
 
 def test_url_restores_the_view_and_switching_language_keeps_it(page):

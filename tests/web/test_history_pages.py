@@ -57,8 +57,11 @@ def test_heat_table_sorts_by_a_year_and_downloads(hdb):
     table = frames(at)[0]
     figures = [int(v) for v in (str(x).strip("\u2007") for x in table["2020"]) if v.isdigit()]
     assert figures == sorted(figures, reverse=True) and figures
-    keys = [b.key for b in at.get("download_button")]
-    assert {"dl_trends_heat_csv", "dl_trends_heat_xlsx"} <= set(keys)
+    assert "dl_trends_heat_csv" in [b.key for b in at.get("download_button")]
+    at.session_state["more_trends_heat"] = True                  # the "Excel, data package" menu opened
+    at.run()
+    keys = {b.key for b in at.get("download_button")}
+    assert {"dl_trends_heat_csv", "dl_trends_heat_xlsx", "dl_trends_heat_zip"} <= keys
 
 
 def test_unit_history_chart_and_strip(hdb):

@@ -184,7 +184,9 @@ def test_map_2022_table_has_35_rows_7_not_reported(db):
     assert "around 500" in shown                           # approximate national figure
     assert "28 of 35" in shown
     labels = [b.label for b in at.get("download_button")]
-    assert labels[:3] == ["Download CSV", "Download Excel", "Data package (zip)"]   # the table's
+    assert labels[:1] == ["Download CSV"] and "Download Excel" not in labels   # Excel: in the table's menu
+    menu = [b.label for b in run("reporting", "en", state={"more_rep_not": True}).get("download_button")]
+    assert menu[:3] == ["Download CSV", "Download Excel", "Data package (zip)"]
     assert "PNG image" not in labels                # the map's image buttons: only in the open menu
     opened = [b.label for b in run("map", "en", state={"img_map": True}).get("download_button")]
     assert opened[:2] == ["PNG image", "SVG image"]

@@ -343,7 +343,7 @@ def test_every_action_is_in_the_audit_trail(db, tmp_path):
     assert {"import", "revert"} <= set(in_db["action"])
     assert str(sid) in in_db.loc[in_db["action"] == "revert", "detail"].iloc[0]
     # and the Audit page shows all of them
-    at = run("audit", "en", role="admin")
+    at = run("audit", "en", role="admin", state={"more_audit_log": True})
     table = frames(at)[0]
     shown = set(table.loc[table["User"] == ADMIN[0], "Action"])
     assert {"sign-in", "failed sign-in", "import", "revert", "unsuppressed download", "sign-out"} <= shown

@@ -21,7 +21,7 @@ from tipdash.web.cache import available_years, data, db_key, national_row, share
 from tipdash.web.cache import figure as cached_figure
 from tipdash.web.charts import chart
 from tipdash.web.map import CLASS_COLOURS
-from tipdash.web.state import fmt_number, lang, t
+from tipdash.web.state import fmt_number, folded, lang, t
 from tipdash.web.tables import table
 
 #: view -> which breakdowns it shows
@@ -162,10 +162,11 @@ def commissions_column(year: int) -> None:
     else:
         st.info(t("series.no_commission_data", year=year))
     same = texts()["same_year"].get(year, [])
-    st.markdown(f"**{t('series.national_title', year=year)}**")
+    title = f"**{t('series.national_title', year=year)}**"
     if same:
-        st.markdown("\n".join(f"- {s}" for s in same))
+        st.markdown(title + "\n\n" + "\n".join(f"- {s}" for s in same))
     else:
+        st.markdown(title)
         st.caption(t("series.no_national_data", year=year))
     st.caption(t("series.why_different"))
 
@@ -197,12 +198,11 @@ def national_section(year: int) -> None:
                                     format_func=lambda v: i18n.t(f"series.view.{v}", lg))
         for i, fig in enumerate(cached_figure("web.national.view_charts", lg, view, year, first, last)):
             chart(fig, f"nat_{view}_{i}")
-        if said["flags"][view]:
-            st.caption(t("series.flag_style"))
-        for text in said["flags"][view]:
-            st.caption("⚑ " + text)
+        notes = ([t("series.flag_style")] if said["flags"][view] else []) + ["⚑ " + x for x in said["flags"][view]]
         if view == "sex":
-            st.caption(t("series.sex_rates_note"))
+            notes.append(t("series.sex_rates_note"))
+        if notes:                          # one block: each note its own paragraph
+            st.caption("\n\n".join(notes))
     with right:
         commissions_column(year)
     _tables()
@@ -216,10 +216,11 @@ def _sources(lg: str) -> pd.DataFrame:
 
 def _tables() -> None:
     lg = lang()
-    with st.expander(t("series.sources_title")):
-        st.caption(t("series.sources_caption"))
-        table(shared("table", "national_sources", lambda: _sources(lg), *db_key(), lg),
-              "national_sources", key="nat_sources")
+    with (box := folded(t("series.sources_title"), "nat_sources_box")):
+        if box.open:                         # the table and its downloads: drawn only when opened
+            st.caption(t("series.sources_caption"))
+            table(shared("table", "national_sources", lambda: _sources(lg), *db_key(), lg),
+                  "national_sources", key="nat_sources")
     if st.toggle(t("series.data_title"), key="nat_table"):       # 400 rows: built only when asked for
         series = data("national_series")
         shown = pd.DataFrame({

@@ -103,29 +103,33 @@ def session_bound(make: Callable[[str], bytes]) -> Callable[[str], bytes]:
 
 def download_buttons(df: pd.DataFrame, view: str, *, year: Any = None, filters: Mapping[str, Any] | None = None,
                      source: str | None = None, key: str | None = None, shared_frame: bool = False) -> None:
-    """Download CSV / Excel / data package of exactly ``df`` (localised headers, via tipdash.exports;
-    the grid's own CSV button is hidden by ``client.disableDataExport``: one control per table);
-    ``shared_frame``: ``df`` is a shared object nobody writes to, so no copy is kept."""
+    """Download CSV of exactly ``df`` (localised headers, via tipdash.exports; the grid's own CSV
+    button is hidden by ``client.disableDataExport``), and an "Excel, data package" menu whose two
+    buttons are drawn only while it is open (three buttons under every table were a third of the
+    elements of a page's run); ``shared_frame``: ``df`` is a shared object nobody writes to."""
     lg = lang()
     meta = {"view": view, "year": year, "lang": lg, "filters": dict(filters or {})}
     if source:
         meta["source"] = source
     key = key or view
     row = st.container(horizontal=True, gap="small")
-    csv_name = exports.file_name(view, year, lg, "csv")
-    xlsx_name = exports.file_name(view, year, lg, "xlsx")
     frame = df if shared_frame else df.copy()
     made = session_bound(lambda fmt: exports.download(frame, meta, fmt)[0])
     row.download_button(t("common.download_csv"), data=lambda: made("csv"),
-                        file_name=csv_name, mime="text/csv", key=f"dl_{key}_csv", on_click="ignore",
-                        icon=":material/download:")
-    row.download_button(t("common.download_excel"), data=lambda: made("xlsx"),
-                        file_name=xlsx_name, key=f"dl_{key}_xlsx", on_click="ignore",
-                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        icon=":material/table_view:")
-    row.download_button(t("common.download_package"), data=lambda: made("zip"),
-                        file_name=exports.file_name(view, year, lg, "zip"), mime="application/zip",
-                        key=f"dl_{key}_zip", on_click="ignore", icon=":material/folder_zip:")
+                        file_name=exports.file_name(view, year, lg, "csv"), mime="text/csv", key=f"dl_{key}_csv",
+                        on_click="ignore", icon=":material/download:")
+    menu = row.popover(t("common.download_more"), icon=":material/table_view:", key=f"more_{key}",
+                       on_change="rerun")
+    if not menu.open:
+        return
+    menu.download_button(t("common.download_excel"), data=lambda: made("xlsx"),
+                         file_name=exports.file_name(view, year, lg, "xlsx"), key=f"dl_{key}_xlsx", on_click="ignore",
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         icon=":material/table_view:")
+    menu.download_button(t("common.download_package"), data=lambda: made("zip"),
+                         file_name=exports.file_name(view, year, lg, "zip"), mime="application/zip",
+                         key=f"dl_{key}_zip", on_click="ignore", icon=":material/folder_zip:",
+                         help=t("common.download_package_help"))
 
 
 def table(df: pd.DataFrame, view: str, *, year: Any = None, filters: Mapping[str, Any] | None = None,
