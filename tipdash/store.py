@@ -49,8 +49,46 @@ def now_utc() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
 
 
-def _file_key(path: Path) -> tuple[int, int, int]:
-    st = path.stat()
+# ------------------------------------------------------------------ one look at each file per page run
+
+_RUN = threading.local()
+_publishes = 0          # databases published by this process: a publish ends every pinned look
+
+
+@contextlib.contextmanager
+def one_look() -> Iterator[None]:
+    """Inside: ``file_version`` looks at each file once (in this thread). A page run (app.py) reads
+    one version of the database throughout, and makes one ``stat`` where it made dozens, each a
+    hand-off of the GIL that every other session's run queues behind. A publish by this process
+    (``write``) ends the look, so a run that imports reads what it wrote."""
+    _RUN.seen = (_publishes, {})
+    try:
+        yield
+    finally:
+        _RUN.seen = None
+
+
+def file_version(path: Path) -> tuple[int, int, int] | None:
+    """(inode, mtime in ns, size) of ``path``, None when it does not exist: what says a file was
+    replaced or changed (cache keys, re-reading a settings file); once per ``one_look``."""
+    seen = getattr(_RUN, "seen", None)
+    if seen is None or seen[0] != _publishes:
+        return _look(path)
+    if path not in seen[1]:
+        seen[1][path] = _look(path)
+    return seen[1][path]
+
+
+def _published() -> None:
+    global _publishes
+    _publishes += 1
+
+
+def _look(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
     return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
@@ -66,9 +104,9 @@ class Store:
     def _connection(self) -> duckdb.DuckDBPyConnection:
         """A cursor on the current file. A fresh in-memory instance ATTACHes the file read-only,
         so DuckDB's per-path instance cache can never hand back a replaced file."""
-        if not self.path.exists():
+        key = file_version(self.path)      # the version this page run's cache keys name
+        if key is None:
             raise StoreMissing(f"No database at {self.path}. Run: python -m tipdash init")
-        key = _file_key(self.path)
         with self._lock:
             if self._con is None or key != self._key:
                 con = duckdb.connect(":memory:")
@@ -98,7 +136,7 @@ class Store:
     @property
     def version(self) -> tuple[int, int, int] | None:
         """Changes whenever a new database is published (use as a cache key)."""
-        return _file_key(self.path) if self.path.exists() else None
+        return file_version(self.path)
 
     def close(self) -> None:
         with self._lock:
@@ -192,6 +230,7 @@ def write(path: str | os.PathLike | None = None, *, wait: float = 30.0) -> Itera
             with open(tmp, "rb+") as fh:
                 os.fsync(fh.fileno())
             os.replace(published(tmp), target)
+            _published()
             _fsync_dir(target.parent)
         except BaseException:
             if con is not None:

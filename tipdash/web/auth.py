@@ -52,10 +52,10 @@ def settings() -> auth.Settings:
     """config/tipdash.toml (``$TIPDASH_CONFIG_DIR``), re-read when the file changes."""
     path = auth.config_dir() / "tipdash.toml"
     try:
-        mtime = path.stat().st_mtime_ns
+        version = store.file_version(path)
     except OSError:
         return auth.Settings()
-    return _settings_at(str(path), mtime)
+    return auth.Settings() if version is None else _settings_at(str(path), version[1])
 
 
 def limiter() -> auth.RateLimiter:

@@ -172,11 +172,7 @@ def audit_log() -> pd.DataFrame:
     """``store.audit_log`` once per published database and state of the events log beside it (a
     sign-in or download appends to the log without publishing a database). Read-only."""
     s = get_store()
-    try:
-        ev = os.stat(store_mod.events_path(s.path))
-        events = (ev.st_ino, ev.st_mtime_ns, ev.st_size)
-    except OSError:
-        events = None
+    events = store_mod.file_version(store_mod.events_path(s.path))
     return shared("table", "audit_log", lambda: store_mod.audit_log(s), *db_key(), events)
 
 
