@@ -105,3 +105,60 @@ def test_shared_figures_and_tables_follow_the_language(db):
         assert (spec, headers) == seen[lang]                # ro again: the same figure and table
         assert i18n.t("page.map.legend.not_reported", lang) in [tr["name"] for tr in json.loads(spec)["data"]]
     assert seen["ro"][0] != seen["en"][0] and seen["ro"][1] != seen["en"][1]
+
+
+
+GRID = """
+import pandas as pd
+import streamlit as st
+from tipdash.web.tables import shared_styler
+
+df = pd.DataFrame({"2021": ["3", "—", "<5"], "2022": ["12", "0", "7"]}, index=["Cahul", "Bălți", "Soroca"])
+css = df.map(lambda v: "background-color: #dbe9f6" if v.isdigit() else "")
+styled = df.style.set_uuid("t").apply(lambda _: css, axis=None)
+if st.session_state.get("shared"):
+    styled = st.session_state.setdefault("_kept", shared_styler(styled))
+st.dataframe(styled, key="grid")
+"""
+
+
+def _grid(tmp_path, shared: bool) -> list[bytes]:
+    """What ``st.dataframe(styler)`` sends at two runs (AppTest), the Styler plain or shared."""
+    script = tmp_path / f"grid_{shared}.py"
+    script.write_text(GRID, encoding="utf-8")
+    at = AppTest.from_file(str(script), default_timeout=60)
+    at.session_state["shared"] = shared
+    sent = []
+    for _ in range(2):
+        at.run()
+        assert not at.exception
+        sent.append(at.dataframe[0].proto.SerializeToString())
+    return sent
+
+
+def test_a_shared_styler_sends_what_a_plain_one_sends(tmp_path):
+    """tables.shared_styler (styles, the frame's Arrow bytes and the display texts made once):
+    the grid gets exactly the bytes a plain Styler gives, at every run."""
+    plain, shared = _grid(tmp_path, False), _grid(tmp_path, True)
+    assert plain[0] == plain[1] == shared[0] == shared[1]
+
+
+def test_a_shared_stylers_arrow_is_made_once_and_other_frames_each_time():
+    from streamlit import dataframe_util
+    from streamlit.elements.lib import pandas_styler_utils
+    from streamlit.proto.ArrowData_pb2 import ArrowData
+
+    from tipdash.web import tables
+
+    to_arrow = dataframe_util.convert_pandas_df_to_arrow_bytes
+    assert getattr(to_arrow, "_tipdash", False)          # the wrapper is installed over streamlit's
+    df = pd.DataFrame({"2021": ["3", "—"]}, index=["Cahul", "Bălți"])
+    kept = tables.shared_styler(df.style.set_uuid("u"))
+    assert to_arrow(kept.data) is to_arrow(kept.data)    # made once
+    other = df.copy()
+    assert to_arrow(other) == to_arrow(other) and to_arrow(other) is not to_arrow(other)
+    protos = [ArrowData(), ArrowData()]
+    for proto in protos:
+        pandas_styler_utils.marshall_styler(proto, kept, "uuid")
+    styles = kept._translate(False, False)
+    assert styles[tables._DISPLAY] == protos[0].styler.display_values == protos[1].styler.display_values

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numbers
 import threading
+import weakref
 from typing import Any, Callable, Mapping
 
 import numpy as np
@@ -68,6 +69,8 @@ def shared_styler(styler: Styler) -> Styler:
     class.)"""
     compute, translate = styler._compute, styler._translate
     done: dict[str, Any] = {}
+    frame = styler.data
+    _ARROW_ONCE[id(frame)] = [weakref.ref(frame, lambda _, i=id(frame): _ARROW_ONCE.pop(i, None)), None]
 
     def _compute():
         with _STYLE_LOCK:
@@ -79,13 +82,58 @@ def shared_styler(styler: Styler) -> Styler:
         if "translated" not in done:
             with _STYLE_LOCK:
                 full = translate(*args, **kwargs)
-            done["translated"] = {k: full[k] for k in ("table_styles", "cellstyle") if k in full} | {"body": []}
+            done["translated"] = ({k: full[k] for k in ("table_styles", "cellstyle") if k in full}
+                                  | {"body": [], _DISPLAY: None})
         return done["translated"]
     styler._compute, styler._translate = _compute, _translate
     return styler
 
 
 _STYLE_LOCK = threading.Lock()
+
+#: id(frame of a shared_styler) -> [weakref to it, its Arrow bytes once made]
+_ARROW_ONCE: dict[int, list] = {}
+#: the key, in a shared_styler's translated styles, of its display texts as Arrow bytes
+_DISPLAY = "_tipdash_display_arrow"
+
+
+def _serialise_shared_stylers_once() -> None:
+    """Streamlit turns a Styler's frame and its display texts into Arrow at every ``st.dataframe``
+    (two conversions of the heat table's 700 cells: a third of a Trends run, after the styles
+    were computed once). A :func:`shared_styler` never changes, so both are made once: the two
+    Streamlit functions doing it are wrapped (streamlit is pinned in requirements.txt;
+    tests/web/test_tables.py checks that they still exist and that the grid gets the same
+    bytes)."""
+    from streamlit import dataframe_util
+    from streamlit.elements.lib import pandas_styler_utils as styler_utils
+
+    if getattr(dataframe_util.convert_pandas_df_to_arrow_bytes, "_tipdash", False):
+        return
+    to_arrow, display_values = dataframe_util.convert_pandas_df_to_arrow_bytes, styler_utils._marshall_display_values
+
+    def convert_pandas_df_to_arrow_bytes(df, *args, **kwargs):
+        entry = _ARROW_ONCE.get(id(df))
+        if entry is None or entry[0]() is not df or args or kwargs:
+            return to_arrow(df, *args, **kwargs)
+        if entry[1] is None:
+            entry[1] = to_arrow(df)
+        return entry[1]
+
+    def _marshall_display_values(proto, df, styles):
+        if _DISPLAY not in styles:
+            return display_values(proto, df, styles)
+        if styles[_DISPLAY] is None:
+            display_values(proto, df, styles)
+            styles[_DISPLAY] = proto.styler.display_values
+        else:
+            proto.styler.display_values = styles[_DISPLAY]
+
+    convert_pandas_df_to_arrow_bytes._tipdash = True
+    dataframe_util.convert_pandas_df_to_arrow_bytes = convert_pandas_df_to_arrow_bytes
+    styler_utils._marshall_display_values = _marshall_display_values
+
+
+_serialise_shared_stylers_once()
 
 
 def session_bound(make: Callable[[str], bytes]) -> Callable[[str], bytes]:
