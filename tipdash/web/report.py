@@ -21,7 +21,7 @@ from tipdash.reports import content as rc
 from tipdash.reports import drafts
 from tipdash.web import auth as web_auth
 from tipdash.web.cache import db_key, db_path, get_store, shared
-from tipdash.web.state import lang, t, unit_name
+from tipdash.web.state import lang, sort_units, t, unit_name
 
 _VOCAB_KINDS = ("type", "target_group", "sex", "age_group", "exploitation", "status", "kind")
 
@@ -34,8 +34,7 @@ def unit_and_year() -> tuple[str | None, int]:
     if web_auth.role() == auth.COMMISSION:
         unit = auth.user_unit(web_auth.user())
     else:
-        codes = sorted((u.code for u in units.commission_units()),
-                       key=lambda c: formats.collation_key(unit_name(c), lang()))
+        codes = sort_units(u.code for u in units.commission_units())
         unit = st.selectbox(t("report.unit"), codes, format_func=unit_name, key="report_unit")
     year = st.selectbox(t("report.year"), years, index=1, key="report_year")
     return unit, int(year)
@@ -177,6 +176,12 @@ def _column(section: str, field: str):
 
 
 def _frame(section: str, rows: list[dict]) -> pd.DataFrame:
+    """The section's rows as the editor's frame, typed; shared by content (``st.data_editor``
+    copies what it is given), so an unchanged section is not rebuilt at every run."""
+    return shared("table", "report_frame", lambda: _typed_frame(section, rows), section, rows)
+
+
+def _typed_frame(section: str, rows: list[dict]) -> pd.DataFrame:
     cols = rc.fields(section)
     df = pd.DataFrame(rows, columns=list(cols))
     for f in cols:
