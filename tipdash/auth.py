@@ -10,6 +10,8 @@ database) per user name, password and client address (`client_address`).
 """
 from __future__ import annotations
 
+import copy
+import functools
 import ipaddress
 import os
 import re
@@ -120,9 +122,19 @@ def allowed(role: str | None, permission: str, settings: Settings | None = None)
 
 
 def _load_file(path: Path) -> dict:
-    if not path.exists():
+    """users.toml as a dict of the caller's own (it may change it). Read at every call (a
+    signed-in session checks its account at every page run, and a changed password must count at
+    once), parsed again only when the text changed."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
         return {}
-    return tomllib.loads(path.read_text(encoding="utf-8"))
+    return copy.deepcopy(_parsed(text))
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(text: str) -> dict:
+    return tomllib.loads(text)
 
 
 def load_users(path: Path | None = None) -> dict[str, dict]:
