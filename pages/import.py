@@ -84,7 +84,7 @@ if not web_auth.allowed("revert"):
 st.subheader(web.t("page.import.revert_title"))
 st.caption(web.t("page.import.revert_caption"))
 
-choices = revert_menu(hist)
+choices = revert_menu()
 if choices:
     target = st.selectbox(web.t("page.import.revert_pick"), list(choices), index=None, key="revert_id",
                           format_func=lambda i: choices.get(i, str(i)),

@@ -9,7 +9,7 @@ import streamlit as st
 from tipdash import store
 from tipdash.ingest.messages import plural_text, show
 from tipdash.web import auth as web_auth
-from tipdash.web.cache import db_key, db_path, shared
+from tipdash.web.cache import data, db_key, db_path, shared
 from tipdash.web.state import lang, t, unit_name
 
 PROBLEM_COLUMNS = ("severity", "file", "sheet", "row", "column", "cell", "value", "message")
@@ -68,10 +68,11 @@ def revert_choices(hist: pd.DataFrame) -> dict[int, str]:
     return dict(sorted(out.items(), reverse=True))
 
 
-def revert_menu(hist: pd.DataFrame) -> dict[int, str]:
-    """``revert_choices`` of the history (``data("history")``) once per published database and
-    language: a label per submission, thousands of them after years of imports."""
-    return shared("table", "revert_choices", lambda: revert_choices(hist), *db_key(), lang())
+def revert_menu() -> dict[int, str]:
+    """``revert_choices`` of the import history, once per published database and language: a
+    label per submission, thousands of them after years of imports."""
+    return shared("table", "revert_choices", lambda: revert_choices(data("history", module="store")), *db_key(),
+                  lang())
 
 
 @web_auth.privileged("revert")

@@ -102,7 +102,7 @@ def _serialise_shared_stylers_once() -> None:
     (two conversions of the heat table's 700 cells: a third of a Trends run, after the styles
     were computed once). A :func:`shared_styler` never changes, so both are made once: the two
     Streamlit functions doing it are wrapped (streamlit is pinned in requirements.txt;
-    tests/web/test_tables.py checks that they still exist and that the grid gets the same
+    tests/web/test_cache.py checks that they are wrapped and that the grid gets the same
     bytes)."""
     from streamlit import dataframe_util
     from streamlit.elements.lib import pandas_styler_utils as styler_utils
