@@ -4,7 +4,7 @@ Every page stays in the navigation whatever the role (a page the visitor may not
 lock, and its own ``web.require`` guard shows the sign-in prompt instead of its data)."""
 import streamlit as st
 
-from tipdash import auth, i18n, store, web
+from tipdash import auth, i18n, web
 from tipdash.web import auth as web_auth
 from tipdash.web import head as web_head
 from tipdash.web import view
@@ -23,7 +23,7 @@ def _pages(opens: tuple[bool, ...]) -> dict[str, st.Page]:
             for (page_id, (script, title_key, icon)), may in zip(web.PAGES.items(), opens)}
 
 
-with store.one_look():   # one stat of each file per run (the database's version, the settings)
+with web.page_run():   # one stat of each file per run (the database's version, the settings); one language
     lang = web.lang()
     web_auth.check_session()  # expiry, OpenID identity, role changes: before anything is shown
 

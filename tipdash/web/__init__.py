@@ -26,14 +26,14 @@ from tipdash.web.cache import audit_log, available_years, data, db_path, get_sto
 from tipdash.web.charts import bar, chart, period_bars, period_groups, periods_figure, plotly_text
 from tipdash.web.profile import unit_profile
 from tipdash.web.state import (NUMERIC, PAGES, choice, commission_codes, default_range, filters, fmt_number, folded,
-                               lang, page_guard, session_once, show_notices, sidebar_filters, sort_units, t, tabs,
+                               lang, page_guard, page_run, session_once, show_notices, sidebar_filters, sort_units, t, tabs,
                                unit_name)
 from tipdash.web.tables import NA_MARK, protected_breakdown, protected_units, sort_by_unit, table
 
 __all__ = ["NA_MARK", "NUMERIC", "PAGES", "audit_log", "available_years", "bar", "chart", "choice", "commission_codes",
            "data",
            "db_path", "default_range", "filters", "fmt_number", "folded", "get_store", "lang", "national_row",
-           "page_guard",
+           "page_guard", "page_run",
            "period_bars", "period_groups", "periods_figure", "plotly_text", "protected_breakdown", "protected_units",
            "require", "session_once", "shared", "show_notices",
            "sidebar_filters", "sort_by_unit", "sort_units", "t", "table", "tabs", "translations", "unit_name",

@@ -29,7 +29,7 @@ import streamlit as st
 
 from tipdash import auth, store
 from tipdash.web.cache import db_path
-from tipdash.web.state import page_guard, t
+from tipdash.web.state import page_guard, run_memo, t
 
 USER, ROLE, AT, VIA = "auth_user", "auth_role", "auth_signed_in_at", "auth_via"
 FORM_USER, FORM_PASSWORD, FORM_SUBMIT, FORM_OPEN = "signin_user", "signin_password", "signin_submit", "signin_open"
@@ -49,7 +49,12 @@ def _settings_at(path: str, mtime_ns: int) -> auth.Settings:
 
 
 def settings() -> auth.Settings:
-    """config/tipdash.toml (``$TIPDASH_CONFIG_DIR``), re-read when the file changes."""
+    """config/tipdash.toml (``$TIPDASH_CONFIG_DIR``), re-read when the file changes (looked at
+    once per page run: every permission check of the run asks)."""
+    return run_memo("settings", _settings)
+
+
+def _settings() -> auth.Settings:
     path = auth.config_dir() / "tipdash.toml"
     try:
         version = store.file_version(path)

@@ -2,13 +2,15 @@
 ``app.py``; pages read them through :func:`filters`)."""
 from __future__ import annotations
 
+import contextlib
 import functools
+import threading
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import streamlit as st
 
-from tipdash import i18n, indicators, units
+from tipdash import i18n, indicators, store, units
 from tipdash.i18n import formats
 from tipdash.web import view
 from tipdash.web.cache import available_years, db_key, shared
@@ -46,8 +48,37 @@ DEFAULT_INDICATOR = "sessions"
 _NOTICES = "_tipdash_filter_notices"
 
 
+_RUN = threading.local()     # this thread's page run: what it settled once (see page_run)
+
+
+@contextlib.contextmanager
+def page_run() -> Iterator[None]:
+    """One run of app.py: each file looked at once (``store.one_look``) and what the run settles
+    once kept for it (``run_memo``; the language, from the moment its widget exists). A page's
+    run asked for the language 50 to 170 times, each a look into the session state."""
+    _RUN.memo = {}
+    try:
+        with store.one_look():
+            yield
+    finally:
+        _RUN.memo = None
+
+
+def run_memo(name: str, make: Callable[[], Any]) -> Any:
+    """``make()`` once per page run (outside one, e.g. in a widget's callback: every time)."""
+    memo = getattr(_RUN, "memo", None)
+    if memo is None:
+        return make()
+    if name not in memo:
+        memo[name] = make()
+    return memo[name]
+
+
 def lang() -> str:
     """The language chosen in the sidebar (ro by default); before the widget exists, the URL's."""
+    memo = getattr(_RUN, "memo", None)
+    if memo and "lang" in memo:
+        return memo["lang"]
     value = st.session_state.get("lang")
     if value is None:
         raw = view.url_values("lang")
@@ -263,6 +294,7 @@ def sidebar_filters(page: str | None) -> Filters:
     sb.segmented_control(
         " · ".join(dict.fromkeys(i18n.t("filter.lang", code) for code in i18n.LANGS)),
         list(i18n.LANGS), required=True, key="lang", bind="query-params", width="stretch")
+    run_memo("lang", lang)          # settled for the rest of the run
 
     _year_filters(sb, years, wanted, lg)
     if "indicator" in wanted:
