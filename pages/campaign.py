@@ -31,20 +31,17 @@ if locked:
 else:
     st.info(web.t("campaign.open", year=year), icon=":material/lock_open:")
 
-status = web_campaign.year_status(year, due, locked)
-st.markdown(web.t("campaign.counts", **web_campaign.counts(status)))
+status, late, counts = web_campaign.view(year, due, locked)
+st.markdown(web.t("campaign.counts", **counts))
 
 st.subheader(web.t("campaign.table"))
 st.caption(web.t("campaign.completeness_help"))
-web.table(web.sort_by_unit(web_campaign.shown(status), "unit_code"), "campaign", year=year, key="campaign_status")
+web.table(status, "campaign", year=year, key="campaign_status")
 
 st.subheader(web.t("campaign.late_title"))
-late = campaign.late(status)
-if len(late):
+if late is not None:
     st.caption(web.t("campaign.contacts_note"))
-    web.table(web.sort_by_unit(web_campaign.shown(late.assign(status="late", channel=None, completeness=None,
-                                                              submitted_at=None))[list(late.columns)],
-                               "unit_code"), "campaign_late", year=year, key="campaign_late")
+    web.table(late, "campaign_late", year=year, key="campaign_late")
 else:
     st.success(web.t("campaign.no_late"))
 

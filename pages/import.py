@@ -5,7 +5,7 @@ import streamlit as st
 
 from tipdash import exports, ingest, store, web
 from tipdash.web import auth as web_auth
-from tipdash.web.importing import banner, do_revert, files_frame, problems_frame, revert_menu
+from tipdash.web.importing import banner, do_revert, files_frame, history_table, problems_frame, revert_menu
 
 web.require("import")  # admins only; anyone else gets the sign-in prompt
 
@@ -70,11 +70,9 @@ st.caption(web.t("page.import.template_caption"))
 if not web_auth.allowed("history"):
     st.stop()
 st.subheader(web.t("page.import.history"))
-hist = web.data("history", module="store")
+hist = history_table()
 if len(hist):
-    keep = ["submission_id", "unit_code", "year", "format", "status", "file_name", "imported_at", "imported_by",
-            "import_id", "sha256"]
-    web.table(hist[[c for c in keep if c in hist.columns]], "import_history", key="imp_history")
+    web.table(hist, "import_history", key="imp_history")
 else:
     st.info(web.t("page.import.no_history"))
 

@@ -11,7 +11,8 @@ from tipdash import store
 from tipdash.reports import campaign, drafts
 from tipdash.web import auth as web_auth
 from tipdash.web.cache import db_key, db_path, get_store, shared
-from tipdash.web.state import t
+from tipdash.web.state import lang, t
+from tipdash.web.tables import sort_by_unit
 
 _MSG = "_campaign_msg"
 
@@ -23,6 +24,21 @@ def year_status(year: int, due: dt.date | None, is_locked: bool) -> pd.DataFrame
     return shared("table", "campaign_status", lambda: campaign.status(get_store(), year, today=today, due=due,
                                                                       is_locked=is_locked),
                   *db_key(), year, today, due, is_locked)
+
+
+def view(year: int, due: dt.date | None, is_locked: bool) -> tuple[pd.DataFrame, pd.DataFrame | None, dict[str, int]]:
+    """What the page shows of the year: the status table and the late units' contacts (localised,
+    in the order of the units' names; None when nobody is late) and the counts by status; made
+    once per published database, day and language, then shared (read-only)."""
+    def build():
+        status = year_status(year, due, is_locked)
+        late = campaign.late(status)
+        late_shown = None
+        if len(late):
+            late_shown = sort_by_unit(shown(late.assign(status="late", channel=None, completeness=None,
+                                                        submitted_at=None))[list(late.columns)], "unit_code")
+        return sort_by_unit(shown(status), "unit_code"), late_shown, counts(status)
+    return shared("table", "campaign_view", build, *db_key(), year, dt.date.today(), due, is_locked, lang())
 
 
 def shown(df: pd.DataFrame) -> pd.DataFrame:

@@ -13,6 +13,16 @@ from tipdash.web.cache import data, db_key, db_path, shared
 from tipdash.web.state import lang, t, unit_name
 
 PROBLEM_COLUMNS = ("severity", "file", "sheet", "row", "column", "cell", "value", "message")
+HISTORY_COLUMNS = ("submission_id", "unit_code", "year", "format", "status", "file_name", "imported_at",
+                   "imported_by", "import_id", "sha256")
+
+
+def history_table() -> pd.DataFrame:
+    """The import history as the page shows it (newest first), once per published database, shared."""
+    def build():
+        hist = data("history", module="store")
+        return hist[[c for c in HISTORY_COLUMNS if c in hist.columns]]
+    return shared("table", "import_history", build, *db_key())
 
 
 def problems_frame(report) -> pd.DataFrame:

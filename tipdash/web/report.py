@@ -158,27 +158,48 @@ def _choice(field: str, value, key: str, disabled: bool) -> str:
     return codes[words.index(chosen)] if chosen in words else current
 
 
-def _column(section: str, field: str):
+def _columns(section: str, lg: str) -> dict:
+    """The section's column settings in ``lg``, made once per server (``st.data_editor`` copies
+    them; a dropdown column formats every option of its vocabulary when it is made)."""
+    return shared("table", "report_columns", lambda: {f: _column(section, f, lg) for f in rc.fields(section)},
+                  section, lg)
+
+
+def _column(section: str, field: str, lg: str):
     kind = rc.kind(section, field)
-    label = t(f"report.col.{field}")
-    lg = lang()
+    label = i18n.t(f"report.col.{field}", lg)
     if kind in _VOCAB_KINDS:
         return st.column_config.SelectboxColumn(label, options=list(vocab.codes(kind)),
                                                 format_func=lambda c, k=kind: i18n.vocab_label(k, c, lg))
     if kind == "yesno":
         return st.column_config.SelectboxColumn(label, options=["yes", "no"],
-                                                format_func=lambda o: t(f"report.answer.{o}"))
+                                                format_func=lambda o: i18n.t(f"report.answer.{o}", lg))
     if kind == "count":
         return st.column_config.NumberColumn(label, step=1, format="%d")
     if kind == "date":
-        return st.column_config.TextColumn(label, help=t("report.date_help"), max_chars=20)
+        return st.column_config.TextColumn(label, help=i18n.t("report.date_help", lg), max_chars=20)
     return st.column_config.TextColumn(label, max_chars=4000)
 
 
-def _frame(section: str, rows: list[dict]) -> pd.DataFrame:
-    """The section's rows as the editor's frame, typed; shared by content (``st.data_editor``
-    copies what it is given), so an unchanged section is not rebuilt at every run."""
-    return shared("table", "report_frame", lambda: _typed_frame(section, rows), section, rows)
+def _frame(section: str, rows: list[dict]) -> tuple[pd.DataFrame, list[dict]]:
+    """The section's rows as the editor's frame, typed, and that frame's rows as the form reads
+    them; shared by content (``st.data_editor`` copies what it is given), so an unchanged
+    section is not rebuilt at every run."""
+    def build():
+        df = _typed_frame(section, rows)
+        return df, _records(df)
+    return shared("table", "report_frame", build, section, rows)
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    return [{f: (None if pd.isna(v) else v) for f, v in r.items()} for r in df.to_dict("records")]
+
+
+def _has_edits(key: str) -> bool:
+    """Whether the editor ``key`` holds changes (its state: edited, added and deleted rows);
+    without any it gives back the frame it was given."""
+    state = st.session_state.get(key)
+    return not isinstance(state, dict) or any(state.get(k) for k in ("edited_rows", "added_rows", "deleted_rows"))
 
 
 def _typed_frame(section: str, rows: list[dict]) -> pd.DataFrame:
@@ -196,10 +217,11 @@ def section_editor(section: str, rows: list[dict], none: bool, disabled: bool, g
     st.subheader(t(f"report.section.{section}"))
     if section == "victims":
         st.caption(t("report.victims_note"))
-    edited = st.data_editor(_frame(section, rows), key=f"rep_ed_{section}_{gen}", num_rows="dynamic",
-                            hide_index=True, disabled=disabled, width="stretch", placeholder="",
-                            column_config={f: _column(section, f) for f in rc.fields(section)})
-    out = [{f: (None if pd.isna(v) else v) for f, v in r.items()} for r in edited.to_dict("records")]
+    key = f"rep_ed_{section}_{gen}"
+    frame, records = _frame(section, rows)
+    edited = st.data_editor(frame, key=key, num_rows="dynamic", hide_index=True, disabled=disabled,
+                            width="stretch", placeholder="", column_config=_columns(section, lang()))
+    out = _records(edited) if _has_edits(key) else [dict(r) for r in records]
     zero = False
     if not any(any(v is not None and v != "" for v in r.values()) for r in out):
         zero = st.checkbox(t("report.none"), value=none, key=f"rep_none_{section}_{gen}", disabled=disabled,
