@@ -52,16 +52,17 @@ def _page_name(page: str) -> str:
 
 
 def _capture(run) -> dict:
-    """The figures (JSON spec, config) and tables (DataFrames) a run sent."""
+    """The figures (JSON spec, config) and tables (DataFrames: ``st.dataframe`` grids and
+    ``st.table`` ones) a run sent."""
     from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
-    figs, frames = [], []
+    figs, frames, tables = [], [], []
     for kind, el in run.elements:
         if kind == "plotly_chart":
             figs.append({"spec": el.spec, "config": el.config})
-        elif kind == "dataframe" and el.arrow_data.data:
-            frames.append(convert_arrow_bytes_to_pandas_df(el.arrow_data.data))
-    return {"figures": figs, "frames": frames}
+        elif kind in ("dataframe", "table") and el.arrow_data.data:
+            (tables if kind == "table" else frames).append(convert_arrow_bytes_to_pandas_df(el.arrow_data.data))
+    return {"figures": figs, "frames": frames, "tables": tables}
 
 
 def warm_and_capture(url: str, pages: list[str], queries=QUERIES) -> tuple[dict, dict]:

@@ -27,6 +27,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 APP = str(ROOT / "app.py")
 BARE = str(ROOT / "bench" / "bare_page.py")
 TIMEOUT = 300
+WARM_RUNS = 21                # warm runs cost milliseconds: enough of them for a steady median
 
 
 #: views beside the pages' default ones: name -> (page, session state set before the first run).
@@ -91,18 +92,87 @@ def timed_run(at: AppTest) -> float:
 
 
 def content(at: AppTest) -> dict:
-    """The figures and tables the page drew, for the bare page to draw again."""
-    figs, frames = [], []
+    """What the page drew, for the bare page to draw again without computing anything: the
+    figures and tables as the same kind of element (``st.plotly_chart``; a grid, ``st.dataframe``;
+    an editable grid, ``st.data_editor`` with its rows mode; a static table, ``st.table``), each
+    serialised again at every run as the page does; every other element (text, headings, alerts,
+    metrics, in the main area and the sidebar) as the protobuf the page sent, which the bare page
+    only enqueues again; the widgets as the protobuf too, from which the bare page draws the same
+    widget (kind, label, options, default)."""
+    figs, frames, tables, editors, others, widgets = [], [], [], [], [], []
     for e in elements(at):
         kind = getattr(e, "type", None) or type(e).__name__
         if kind == "plotly_chart":
             figs.append({"spec": e.proto.spec, "config": e.proto.config})
-        elif kind in ("dataframe", "arrow_data_frame"):
+        elif kind in ("dataframe", "arrow_data_frame", "table"):
             try:
-                frames.append(e.value)
+                value = e.value
             except Exception:  # noqa: BLE001 -- a table AppTest cannot decode is left out
-                pass
-    return {"figures": figs, "frames": frames}
+                continue
+            mode = getattr(e, "editing_mode", "read_only") if kind != "table" else "read_only"
+            if kind == "table":
+                tables.append(value)
+            elif mode != "read_only":
+                editors.append((value, _ROWS_MODE.get(mode, "fixed")))
+            else:
+                frames.append(value)
+        elif _FIELD.get(e.proto.DESCRIPTOR.full_name):
+            field = _FIELD[e.proto.DESCRIPTOR.full_name]
+            (widgets if getattr(e.proto, "id", "") else others).append((field, e.proto.SerializeToString()))
+    return {"figures": figs, "frames": frames, "tables": tables, "editors": editors, "elements": others,
+            "widgets": widgets}
+
+
+def _element_fields() -> dict[str, str]:
+    """protobuf message type -> the field of Streamlit's Element that carries it (one each)."""
+    from streamlit.proto.Element_pb2 import Element
+
+    return {f.message_type.full_name: f.name for f in Element.DESCRIPTOR.oneofs_by_name["type"].fields}
+
+
+_FIELD = _element_fields()
+
+
+#: AppTest's editing_mode -> st.data_editor's num_rows
+_ROWS_MODE = {"fixed": "fixed", "dynamic": "dynamic", "add": "add", "delete": "delete"}
+
+
+class _ServerLike:
+    """AppTest as a server runs a script, for the timed runs of both apps.
+
+    At every run AppTest makes a new ScriptCache (a server compiles a script once) and resets
+    ``PagesManager.uses_pages_directory``: an app with a ``pages/`` folder (tipdash, not the bare
+    page) then goes through Streamlit's old pages-folder mode at every run, running the page
+    script first and the whole app again after ``st.rerun`` (``web.page_guard``). A server leaves
+    that mode at the first ``st.navigation`` of the process. Inside this context every AppTest
+    run keeps one ScriptCache and, once the app has called ``st.navigation``, stays out of it."""
+
+    def __enter__(self):
+        from streamlit.runtime import pages_manager
+        from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+        from streamlit.testing.v1 import app_test, local_script_runner
+
+        cache = ScriptCache()
+        base = pages_manager.PagesManager
+
+        class PagesManager(base):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if _ServerLike.navigated:
+                    base.uses_pages_directory = False
+
+        self._saved = app_test.ScriptCache, app_test.PagesManager, local_script_runner.ScriptCache
+        app_test.ScriptCache = local_script_runner.ScriptCache = lambda: cache
+        app_test.PagesManager = PagesManager
+        return self
+
+    def __exit__(self, *exc) -> None:
+        from streamlit.testing.v1 import app_test, local_script_runner
+
+        app_test.ScriptCache, app_test.PagesManager, local_script_runner.ScriptCache = self._saved
+
+
+_ServerLike.navigated = False
 
 
 def sign_in(at: AppTest) -> None:
@@ -120,7 +190,11 @@ def sign_in(at: AppTest) -> None:
 
 
 def bench_page(page: str, runs: int, workdir: Path, name: str | None = None, state: dict | None = None) -> dict:
-    name = name or page
+    with _ServerLike():
+        return _bench_page(page, runs, workdir, name or page, state)
+
+
+def _bench_page(page: str, runs: int, workdir: Path, name: str, state: dict | None) -> dict:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     sign_in(at)
     for key, value in (state or {}).items():
@@ -128,6 +202,7 @@ def bench_page(page: str, runs: int, workdir: Path, name: str | None = None, sta
     at.run()                                           # lands on the default page (map)
     if page != "map":
         at.switch_page(f"pages/{page}.py").run()
+    _ServerLike.navigated = True                       # app.py has called st.navigation
     res: dict = {"errors": errors(at)}
     cold = []
     for _ in range(runs):
@@ -138,27 +213,36 @@ def bench_page(page: str, runs: int, workdir: Path, name: str | None = None, sta
     bare_path = workdir / f"bare_{name.replace('+', '_')}.pkl"
     bare_path.write_bytes(pickle.dumps(got))
     os.environ["BENCH_BARE"] = str(bare_path)
-    bt = AppTest.from_file(BARE, default_timeout=TIMEOUT)
-    bt.run()
-    bt.run()
-    warm, bare = [], []
-    for _ in range(runs):                              # interleaved: load on the machine hits both
+    bt, bf = AppTest.from_file(BARE, default_timeout=TIMEOUT), AppTest.from_file(BARE, default_timeout=TIMEOUT)
+    bf.query_params["only"] = "figures_tables"
+    for b in (bt, bf):
+        b.run()
+        b.run()
+    warm, bare, bare_ft = [], [], []
+    for _ in range(max(runs, WARM_RUNS)):              # interleaved: load on the machine hits all three
         warm.append(timed_run(at))
         bare.append(timed_run(bt))
+        bare_ft.append(timed_run(bf))
     res["errors"] += errors(at)
     res["cold_ms"], res["warm_ms"], res["bare_warm_ms"] = summary(cold), summary(warm), summary(bare)
+    res["bare_figures_tables_warm_ms"] = summary(bare_ft)
     res["payload_bytes"] = proto_bytes(at)
     res["elements"] = len(elements(at))
-    res["figures"], res["tables"] = len(got["figures"]), len(got["frames"])
+    res["figures"], res["tables"] = len(got["figures"]), sum(len(got[k]) for k in ("frames", "tables", "editors"))
     if name == "map" and got["figures"]:
         spec = got["figures"][0]["spec"]
         res["map_figure_json_bytes"] = len(spec.encode("utf-8"))
         (workdir / "map_figure.json").write_text(json.dumps(got["figures"][0]), encoding="utf-8")
     res["bare_errors"] = errors(bt)
     res["bare_payload_bytes"] = proto_bytes(bt)
-    res["vs_bare"] = (round(res["warm_ms"]["median"] / res["bare_warm_ms"]["median"], 2)
-                      if res["bare_warm_ms"]["median"] else None)
+    res["vs_bare"] = _ratio(res["warm_ms"], res["bare_warm_ms"])
+    res["vs_bare_figures_tables"] = _ratio(res["warm_ms"], res["bare_figures_tables_warm_ms"])
+    res["bare_elements"] = len(elements(bt))
     return res
+
+
+def _ratio(page: dict, bare: dict) -> float | None:
+    return round(page["median"] / bare["median"], 2) if bare["median"] else None
 
 
 def main(runs: int, workdir: str) -> dict:
