@@ -6,12 +6,14 @@
   sheet names that are not identifiers go through ``**{"Ședințe": rows}``;
 * ``make_summary_csv(tmp_path, rows, name="summary.csv", header=SUMMARY_HEADER)``;
 * ``report_sheets(unit, year, …)`` – the sheets of a complete, valid commission report, for
-  tests to change one thing in.
+  tests to change one thing in;
+* ``bench_module(name)`` – ``bench/<name>.py`` loaded as a module.
 """
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -20,6 +22,19 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+
+def bench_module(name: str):
+    """``bench/<name>.py`` as a module (bench/ is on sys.path while it loads: the benchmark's
+    scripts import their neighbours, e.g. ``common``)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
 
 
 # ------------------------------------------------------------------------------ fixtures

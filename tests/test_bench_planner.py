@@ -3,25 +3,14 @@ budget. The plan is simulated on a clock that advances by the seconds each step 
 measurements on the 2-core machine, so these tests run in milliseconds."""
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import bench_module
 
 
 @pytest.fixture(scope="module")
 def run():
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
+    return bench_module("run")
 
 
 class FakeClock:

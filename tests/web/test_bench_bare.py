@@ -5,14 +5,13 @@ checked here on real pages (the seed database), not assumed."""
 from __future__ import annotations
 
 import collections
-import importlib.util
 import pickle
-import sys
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import bench_module
 from tests.web.test_pages import TIMEOUT, db, run  # noqa: F401 -- db: the module's database fixture
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,14 +21,7 @@ LAYOUT = {"tab", "expander", "popover", "flex_container"}
 
 @pytest.fixture(scope="module")
 def pages_bench():
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        spec = importlib.util.spec_from_file_location("pages_bench", ROOT / "bench" / "pages_bench.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
+    return bench_module("pages_bench")
 
 
 def kinds(pages_bench, at: AppTest) -> collections.Counter:
