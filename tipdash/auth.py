@@ -24,6 +24,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from tipdash import store
 from tipdash.limiter import Limits, RateLimiter
 from tipdash.store import ROOT
 
@@ -104,6 +105,22 @@ def load_settings(path: Path | None = None) -> Settings:
         proxies = known["trusted_proxies"]
         known["trusted_proxies"] = tuple(str(p) for p in (proxies if isinstance(proxies, list) else [proxies]))
     return Settings(**known)
+
+
+def current_settings() -> Settings:
+    """config/tipdash.toml as it is now: parsed again only when the file changed (its version,
+    ``store.file_version``: once per page run inside ``store.one_look``)."""
+    path = config_dir() / "tipdash.toml"
+    try:
+        version = store.file_version(path)
+    except OSError:
+        return Settings()
+    return Settings() if version is None else _settings_at(str(path), version[1])
+
+
+@functools.lru_cache(maxsize=8)
+def _settings_at(path: str, mtime_ns: int) -> Settings:
+    return load_settings(Path(path))
 
 
 def allowed(role: str | None, permission: str, settings: Settings | None = None) -> bool:

@@ -23,7 +23,6 @@ import functools
 import importlib.util
 import logging
 import time
-from pathlib import Path
 
 import streamlit as st
 
@@ -43,24 +42,9 @@ _LOG = logging.getLogger("tipdash.auth")
 
 # ------------------------------------------------------------------------------ settings & state
 
-@functools.lru_cache(maxsize=8)
-def _settings_at(path: str, mtime_ns: int) -> auth.Settings:
-    return auth.load_settings(Path(path))
-
-
 def settings() -> auth.Settings:
-    """config/tipdash.toml (``$TIPDASH_CONFIG_DIR``), re-read when the file changes (looked at
-    once per page run: every permission check of the run asks)."""
-    return run_memo("settings", _settings)
-
-
-def _settings() -> auth.Settings:
-    path = auth.config_dir() / "tipdash.toml"
-    try:
-        version = store.file_version(path)
-    except OSError:
-        return auth.Settings()
-    return auth.Settings() if version is None else _settings_at(str(path), version[1])
+    """``auth.current_settings()``, looked at once per page run (every permission check asks)."""
+    return run_memo("settings", auth.current_settings)
 
 
 def limiter() -> auth.RateLimiter:
