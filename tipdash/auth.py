@@ -26,7 +26,6 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from tipdash import store
 from tipdash.limiter import Limits, RateLimiter
-from tipdash.store import ROOT
 
 ROLES = ("public", "commission", "analyst", "admin")
 _RANK = {r: i for i, r in enumerate(ROLES)}
@@ -88,7 +87,7 @@ class Settings:
 
 def config_dir() -> Path:
     env = os.environ.get("TIPDASH_CONFIG_DIR")
-    return Path(env) if env else ROOT / "config"
+    return Path(env) if env else store.ROOT / "config"
 
 
 def users_path() -> Path:
